@@ -1,0 +1,206 @@
+"""The `qkms` command: groups registered centrally, commands built from the API model on demand."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from qkms_cli import __version__
+from qkms_cli.cli.app import App
+from qkms_cli.cli.commands import GROUPS, TOP, CommandSpec, aws_aliases
+from qkms_cli.errors import (
+    EXIT_API,
+    EXIT_INTERRUPTED,
+    EXIT_UNEXPECTED,
+    EXIT_USAGE,
+    ApiError,
+    KeystoreError,
+    ParamValidationError,
+    QkmsError,
+)
+
+# Commands that are not one API operation: "name": ("module:attribute", short help).
+EXTRA_COMMANDS: dict[str, tuple[str, str]] = {}
+
+_GLOBAL_HELP = {
+    "home": "Keystore directory (default: $QKMS_HOME, else the platform config dir).",
+    "output": "Output format: json (default, or $QKMS_OUTPUT), text or table.",
+    "query": "JMESPath expression applied to the response, e.g. KeyMetadata.KeyId.",
+    "debug": "Show tracebacks for unexpected errors.",
+}
+
+
+def global_options() -> list[click.Option]:
+    """Options accepted both before and after the subcommand."""
+    return [
+        click.Option(["--home"], metavar="DIR", help=_GLOBAL_HELP["home"]),
+        click.Option(["--output"], metavar="FORMAT", help=_GLOBAL_HELP["output"]),
+        click.Option(["--query"], metavar="JMESPATH", help=_GLOBAL_HELP["query"]),
+        click.Option(["--debug"], is_flag=True, default=None, help=_GLOBAL_HELP["debug"]),
+    ]
+
+
+def app_of(ctx: click.Context) -> App:
+    app = ctx.find_object(App)
+    if app is None:  # a subcommand invoked on its own, as tests may do
+        app = ctx.ensure_object(App)
+    return app
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are built only when named (or listed for --help)."""
+
+    def __init__(self, *args: Any, commands_spec: dict[str, CommandSpec], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands_spec = commands_spec
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands_spec) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        spec = self.commands_spec.get(cmd_name)
+        if spec is None:
+            return None
+        from qkms_cli.cli.operation import OperationCommand
+
+        command = OperationCommand(cmd_name, spec)
+        self.commands[cmd_name] = command
+        return command
+
+
+class RootGroup(LazyGroup):
+    """`qkms`: the only place that turns errors into messages and exit codes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands_spec) | set(GROUPS) | set(EXTRA_COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name in GROUPS:
+            help_text, commands = GROUPS[cmd_name]
+            group = LazyGroup(cmd_name, help=help_text, commands_spec=commands)
+            self.commands[cmd_name] = group
+            return group
+        if cmd_name in EXTRA_COMMANDS:
+            target, _help = EXTRA_COMMANDS[cmd_name]
+            module, attr = target.split(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            self.commands[cmd_name] = command
+            return command
+        hidden = aws_aliases().get(cmd_name)
+        if hidden is not None and cmd_name not in self.commands_spec:
+            from qkms_cli.cli.operation import OperationCommand
+
+            alias = OperationCommand(cmd_name, hidden, hidden_alias=True)
+            self.commands[cmd_name] = alias
+            return alias
+        return super().get_command(ctx, cmd_name)
+
+    def main(self, args: Any = None, prog_name: str | None = None, **kwargs: Any) -> Any:
+        kwargs.pop("standalone_mode", None)
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv
+        try:
+            result = super().main(argv, prog_name or "qkms", standalone_mode=False, **kwargs)
+            code = result if isinstance(result, int) else 0
+        except click.exceptions.Exit as exc:  # pragma: no cover - click returns these
+            code = exc.exit_code
+        except click.UsageError as exc:
+            exc.show()
+            code = EXIT_USAGE
+        except click.ClickException as exc:
+            exc.show()
+            code = EXIT_USAGE
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("", err=True)
+            code = EXIT_INTERRUPTED
+        except BrokenPipeError:
+            # `qkms ... | head`: the reader left; end quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            code = 0
+        except QkmsError as exc:
+            report(exc)
+            code = exc.exit_code
+        except Exception as exc:
+            if debug:
+                import traceback
+
+                traceback.print_exc()
+            click.echo(
+                f"qkms: unexpected error: {type(exc).__name__}. Run again with --debug for details.",
+                err=True,
+            )
+            code = EXIT_UNEXPECTED
+        sys.exit(code)
+
+
+def report(exc: QkmsError) -> None:
+    """The one place that writes an error: aws-cli's template for API errors."""
+    op = getattr(exc, "operation", None) or "qkms"
+    if isinstance(exc, ApiError):
+        click.echo(
+            f"An error occurred ({exc.code}) when calling the {op} operation: {exc.message}",
+            err=True,
+        )
+    elif isinstance(exc, ParamValidationError):
+        click.echo(f"Parameter validation failed:\n{exc.message}", err=True)
+    elif isinstance(exc, KeystoreError):
+        click.echo(f"qkms: keystore error: {exc.message}", err=True)
+    else:  # pragma: no cover - every QkmsError is one of the above
+        click.echo(f"qkms: {exc.message}", err=True)
+    assert exc.exit_code in (EXIT_USAGE, EXIT_API, 253)
+
+
+def _root_callback(**options: Any) -> None:
+    ctx = click.get_current_context()
+    ctx.obj = App(
+        home=options.get("home"),
+        output=options.get("output"),
+        query=options.get("query"),
+        debug=bool(options.get("debug")),
+    )
+    ctx.call_on_close(ctx.obj.close)
+
+
+cli = RootGroup(
+    "qkms",
+    commands_spec=TOP,
+    help=(
+        "A local key management service with the AWS KMS API.\n\n"
+        "\b\nExample:\n"
+        "  qkms generate-data-key-pair --key-pair-spec ECC_NIST_P256 \\\n"
+        '    --key-id "$(qkms keys create --query KeyMetadata.KeyId --output text)"'
+    ),
+    params=[
+        *global_options(),
+        click.Option(
+            ["--version"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            help="Show the version and exit.",
+            callback=lambda ctx, _p, value: (
+                (click.echo(f"qkms {__version__}"), ctx.exit())
+                if value and not ctx.resilient_parsing
+                else None
+            ),
+        ),
+    ],
+    callback=_root_callback,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+def main() -> None:
+    cli.main()
+
+
+__all__ = ["EXIT_API", "EXTRA_COMMANDS", "cli", "main"]

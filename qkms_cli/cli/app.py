@@ -1,0 +1,96 @@
+"""The application object in `ctx.obj`: settings, the open keystore, the streams and rendering."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO, Any
+
+from qkms_cli.errors import ParamValidationError, QkmsError
+
+
+class App:
+    """Owns the terminal streams and the keystore for one command; nothing here is global."""
+
+    def __init__(
+        self,
+        *,
+        home: str | None = None,
+        output: str | None = None,
+        query: str | None = None,
+        debug: bool = False,
+    ) -> None:
+        self.home = home
+        self.output = output
+        self.query = query
+        self.debug = debug
+        self.operation: str | None = None
+        self._keystore: Any = None
+        # Looked up now, not at import, so Click's test runner can swap them.
+        self.out: IO[str] = sys.stdout
+        self.err: IO[str] = sys.stderr
+
+    def update(self, **given: Any) -> None:
+        """Options given after the subcommand win over those given before it."""
+        for name, value in given.items():
+            if value is not None and value is not False:
+                setattr(self, name, value)
+
+    @property
+    def keystore(self) -> Any:
+        if self._keystore is None:
+            from qkms_cli.store.keystore import Keystore
+
+            self._keystore = Keystore.open(self.home)
+        return self._keystore
+
+    def close(self) -> None:
+        if self._keystore is not None:
+            self._keystore.close()
+            self._keystore = None
+
+    def call(self, op: str, request: dict[str, Any]) -> dict[str, Any]:
+        """Run an operation through the service's single entry point."""
+        from qkms_cli import service
+
+        self.operation = op
+        try:
+            return service.call(self.keystore, op, request)
+        except QkmsError as exc:
+            exc.operation = op  # type: ignore[attr-defined]
+            raise
+
+    def output_format(self) -> str:
+        from qkms_cli.output import FORMATS
+
+        fmt = self.output or os.environ.get("QKMS_OUTPUT") or "json"
+        if fmt not in FORMATS:
+            raise ParamValidationError(
+                f"Invalid value for --output: {fmt!r}. Valid values: {', '.join(FORMATS)}",
+                member="output",
+            )
+        return fmt
+
+    def compiled_query(self) -> Any:
+        if not self.query:
+            return None
+        from qkms_cli.output import compile_query
+
+        try:
+            return compile_query(self.query)
+        except ValueError as exc:
+            raise ParamValidationError(str(exc), member="query") from None
+
+    def render(self, op: str, response: Any) -> None:
+        """JSON-able response -> --query -> the chosen renderer, on stdout."""
+        from qkms_cli.output import RENDERERS, to_jsonable
+
+        fmt = self.output_format()
+        query = self.compiled_query()
+        data = to_jsonable(response)
+        if query is not None:
+            data = query.search(data)
+        elif data == {}:
+            return  # operations with an empty response print nothing, as aws-cli does
+        RENDERERS[fmt](op, data, self.out)
+        self.out.flush()

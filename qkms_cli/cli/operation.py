@@ -1,0 +1,177 @@
+"""A command for one API operation, whose flags are read from the operation's model."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from qkms_cli.cli import params as p
+from qkms_cli.cli.app import App
+from qkms_cli.cli.commands import CommandSpec, kebab
+
+
+def _member_option(member: str, shape: dict[str, Any], required: bool) -> click.Option:
+    flag = f"--{kebab(member)}"
+    doc = shape.get("doc", "")
+    kind = shape["type"]
+    if "enum" in shape:
+        doc = f"{doc} One of: {', '.join(shape['enum'])}."
+    if required:
+        doc = f"{doc} [required]"
+    kwargs: dict[str, Any] = {"help": doc.strip(), "default": None}
+    if "enum" in shape:
+        values = list(shape["enum"])
+        kwargs["shell_complete"] = lambda _ctx, _param, incomplete: [
+            v for v in values if v.startswith(incomplete)
+        ]
+        kwargs["metavar"] = "[" + "|".join(values) + "]" if len(values) <= 4 else "ENUM"
+    if kind == "boolean":
+        return click.Option([f"{flag}/--no-{kebab(member)}", member], **kwargs)
+    if kind in ("integer", "long"):
+        return click.Option([flag, member], type=click.INT, **kwargs)
+    if kind == "list":
+        return click.Option([flag, member], multiple=True, **{**kwargs, "default": ()})
+    if kind == "blob":
+        kwargs["metavar"] = "BASE64|fileb://PATH"
+    elif kind == "map":
+        kwargs["metavar"] = "K=V,...|JSON"
+    return click.Option([flag, member], **kwargs)
+
+
+class OperationCommand(click.Command):
+    """`qkms <command>` for one operation: flags -> request dict -> service.call -> render."""
+
+    def __init__(self, name: str, spec: CommandSpec, *, hidden_alias: bool = False) -> None:
+        help_text = f"{spec.help}\n\n\b\nExample:\n  {spec.example}"
+        if hidden_alias:
+            help_text = f"{help_text}\n\nThe aws-cli name of a qkms command ({spec.op})."
+        super().__init__(name, help=help_text, short_help=spec.help, hidden=hidden_alias)
+        self.spec = spec
+        self._built: list[click.Parameter] | None = None
+        self._list_flags: set[str] = set()
+
+    # Click reads `params`; building them needs the model, so it happens on first use only.
+    @property  # type: ignore[override]
+    def params(self) -> list[click.Parameter]:
+        if self._built is None:
+            self._built = self._build_params()
+        return self._built
+
+    @params.setter
+    def params(self, value: list[click.Parameter]) -> None:
+        self._built = value or None
+
+    def _build_params(self) -> list[click.Parameter]:
+        from qkms_cli import service
+        from qkms_cli.cli import global_options
+
+        op = service.spec(self.spec.op)
+        options: list[click.Parameter] = []
+        for member, shape in op.input.items():
+            option = _member_option(member, shape, member in op.required)
+            if shape["type"] == "list":
+                self._list_flags.update(o for o in option.opts if o.startswith("--"))
+            options.append(option)
+        options.extend(
+            [
+                click.Option(
+                    ["--cli-input-json"],
+                    metavar="JSON|file://PATH",
+                    help="The request as JSON, with the API's member names; flags override it.",
+                ),
+                click.Option(
+                    ["--generate-cli-skeleton"],
+                    is_flag=False,
+                    flag_value="input",
+                    type=click.Choice(["input", "output"]),
+                    default=None,
+                    help="Print a JSON template of the request (or output) and exit.",
+                ),
+                *global_options(),
+            ]
+        )
+        return options
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Let list flags take several values, aws-cli style: --tags A B -> --tags A --tags B."""
+        self.params
+        rewritten: list[str] = []
+        current: str | None = None
+        for arg in args:
+            if arg.startswith("-"):
+                current = arg if arg in self._list_flags else None
+                rewritten.append(arg)
+                continue
+            if current is not None and rewritten and rewritten[-1] != current:
+                rewritten.append(current)
+            rewritten.append(arg)
+        return super().parse_args(ctx, rewritten)
+
+    def invoke(self, ctx: click.Context) -> None:
+        from qkms_cli import service
+
+        app = ctx.find_object(App)
+        if app is None:
+            app = App()
+            ctx.obj = app
+            ctx.call_on_close(app.close)
+        values = ctx.params
+        app.update(
+            home=values.pop("home"),
+            output=values.pop("output"),
+            query=values.pop("query"),
+            debug=values.pop("debug"),
+        )
+        op = service.spec(self.spec.op)
+        skeleton = values.pop("generate_cli_skeleton")
+        if skeleton:
+            shapes = op.input if skeleton == "input" else op.output
+            app.out.write(
+                json.dumps({m: p.skeleton(s) for m, s in shapes.items()}, indent=4) + "\n"
+            )
+            return
+        request = self._request(op, values.pop("cli_input_json"), values)
+        missing = [m for m in op.required if request.get(m) is None]
+        if missing:
+            flags = ", ".join(f"--{kebab(m)}" for m in missing)
+            raise click.UsageError(f"the following arguments are required: {flags}", ctx)
+        response = app.call(op.name, request)
+        app.render(op.name, response)
+
+    def _request(self, op: Any, input_json: str | None, values: dict[str, Any]) -> dict[str, Any]:
+        request: dict[str, Any] = {}
+        if input_json:
+            text = input_json
+            if text.startswith("file://"):
+                text = p._read(text[len("file://") :], "--cli-input-json", binary=False).decode(
+                    "utf-8", "replace"
+                )
+            try:
+                loaded = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise click.BadParameter(
+                    f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                    param_hint="--cli-input-json",
+                ) from None
+            if not isinstance(loaded, dict):
+                raise click.BadParameter("must be a JSON object", param_hint="--cli-input-json")
+            for member, value in loaded.items():
+                shape = op.input.get(member)
+                request[member] = p.from_json(shape, value, member) if shape else value
+        for member, raw in values.items():
+            if raw is None or raw == ():
+                continue
+            shape = op.input[member]
+            flag = f"--{kebab(member)}"
+            kind = shape["type"]
+            if kind == "blob":
+                request[member] = p.parse_blob(raw, flag)
+            elif kind == "map":
+                request[member] = p.parse_map(raw, flag)
+            elif kind == "list":
+                request[member] = p.parse_list(raw, flag, shape)
+            else:
+                request[member] = raw
+        return request

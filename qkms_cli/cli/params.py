@@ -1,0 +1,206 @@
+"""Turn command-line text into request members, by the member's shape in the API model."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+# Inputs are read at most this far; the largest API blob is 8192 bytes, so anything past this is
+# refused before it is read whole.
+MAX_INPUT_BYTES = 1 << 20
+_BLOB_HELP = (
+    "pass base64 text, fileb://PATH for raw bytes (fileb://- reads stdin), "
+    "or file://PATH for a file holding base64 text"
+)
+_B64 = re.compile(rb"^[A-Za-z0-9+/]*={0,2}$")
+
+
+def _read(path: str, flag: str, *, binary: bool) -> bytes:
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with open(Path(path).expanduser(), "rb") as handle:
+                data = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise click.BadParameter(
+            f"cannot read {path}: {exc.strerror or exc}", param_hint=flag
+        ) from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise click.BadParameter(
+            f"{path} is larger than {MAX_INPUT_BYTES} bytes, far beyond any API limit",
+            param_hint=flag,
+        )
+    return data
+
+
+def b64decode_strict(data: bytes) -> bytes | None:
+    """Decode base64 text (whitespace and line breaks allowed); None when it is not base64."""
+    compact = re.sub(rb"\s+", b"", data)
+    if not compact or len(compact) % 4 or not _B64.match(compact):
+        return None
+    try:
+        return base64.b64decode(compact, validate=True)
+    except binascii.Error:
+        return None
+
+
+def _looks_like_base64_blob(data: bytes) -> bool:
+    """Base64 text of a v1 qkms blob starts 'UUsB' (b'QK\\x01'): aws-cli issues 1043 and 8497."""
+    return data.lstrip()[:4] == b"UUsB"
+
+
+def parse_blob(value: str, flag: str) -> bytes:
+    """A binary member: base64 text, fileb://PATH (raw) or file://PATH (base64 text)."""
+    if value.startswith("fileb://"):
+        data = _read(value[len("fileb://") :], flag, binary=True)
+        if _looks_like_base64_blob(data):
+            decoded = b64decode_strict(data)
+            if decoded is not None:
+                return decoded
+        return data
+    if value.startswith("file://"):
+        data = _read(value[len("file://") :], flag, binary=False)
+        decoded = b64decode_strict(data)
+        if decoded is None:
+            raise click.BadParameter(
+                f"{value} does not hold base64 text; use fileb:// for a file of raw bytes",
+                param_hint=flag,
+            )
+        return decoded
+    decoded = b64decode_strict(value.encode("utf-8", "surrogateescape"))
+    if decoded is None:
+        # The value may be secret (a plaintext), so it is not echoed.
+        raise click.BadParameter(
+            f"the value is not valid base64 and not a file: {_BLOB_HELP}", param_hint=flag
+        )
+    return decoded
+
+
+def _text_source(value: str, flag: str) -> str:
+    if value.startswith("file://"):
+        return _read(value[len("file://") :], flag, binary=False).decode("utf-8", "replace")
+    return value
+
+
+def parse_map(value: str, flag: str) -> dict[str, str]:
+    """A map of strings: a JSON object, or the shorthand k=v,k2=v2 (file://PATH for either)."""
+    text = _text_source(value, flag).strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise click.BadParameter(
+                f"invalid JSON: {exc.msg} at column {exc.colno}", param_hint=flag
+            ) from None
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise click.BadParameter(
+                'must be a JSON object whose values are strings, e.g. {"Purpose": "Test"}',
+                param_hint=flag,
+            )
+        return data
+    result: dict[str, str] = {}
+    for part in text.split(","):
+        key, sep, item = part.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(
+                "expected KEY=VALUE[,KEY=VALUE...] or a JSON object, e.g. Purpose=Test",
+                param_hint=flag,
+            )
+        result[key.strip()] = item.strip()
+    return result
+
+
+def parse_structure(value: str, flag: str, shape: dict[str, Any]) -> list[dict[str, Any]]:
+    """One or more structures: JSON (object or list), or shorthand Name=v,Name2=v2."""
+    text = _text_source(value, flag).strip()
+    if text.startswith(("{", "[")):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise click.BadParameter(
+                f"invalid JSON: {exc.msg} at column {exc.colno}", param_hint=flag
+            ) from None
+        return data if isinstance(data, list) else [data]
+    members = shape.get("members", {})
+    item: dict[str, Any] = {}
+    for part in text.split(","):
+        key, sep, val = part.partition("=")
+        key = key.strip()
+        if not sep or key not in members:
+            raise click.BadParameter(
+                f"expected {','.join(f'{m}=...' for m in members)} or JSON", param_hint=flag
+            )
+        item[key] = val
+    return [item]
+
+
+def parse_list(values: tuple[str, ...], flag: str, shape: dict[str, Any]) -> list[Any]:
+    member = shape["member"]
+    result: list[Any] = []
+    for value in values:
+        if member["type"] == "structure":
+            result.extend(parse_structure(value, flag, member))
+        elif value.lstrip().startswith("["):
+            try:
+                data = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise click.BadParameter(f"invalid JSON: {exc.msg}", param_hint=flag) from None
+            result.extend(data if isinstance(data, list) else [data])
+        else:
+            result.append(value)
+    return result
+
+
+def from_json(shape: dict[str, Any], value: Any, path: str) -> Any:
+    """Decode base64 blobs inside a --cli-input-json request, guided by the shape."""
+    from qkms_cli.errors import ParamValidationError
+
+    kind = shape["type"]
+    if value is None:
+        return None
+    if kind == "blob":
+        if not isinstance(value, str):
+            raise ParamValidationError(
+                f"Invalid type for parameter {path}: expected base64 text", member=path
+            )
+        decoded = b64decode_strict(value.encode())
+        if decoded is None:
+            raise ParamValidationError(f"Invalid base64 for parameter {path}", member=path)
+        return decoded
+    if kind == "list" and isinstance(value, list):
+        return [from_json(shape["member"], v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.get("members", {})
+        return {
+            k: from_json(members[k], v, f"{path}.{k}") if k in members else v
+            for k, v in value.items()
+        }
+    return value
+
+
+def skeleton(shape: dict[str, Any]) -> Any:
+    """A template value: strings '', numbers 0, booleans false, blobs null, enums their first value."""
+    kind = shape["type"]
+    if "enum" in shape:
+        return shape["enum"][0]
+    if kind == "structure":
+        return {name: skeleton(member) for name, member in shape.get("members", {}).items()}
+    if kind == "list":
+        return [skeleton(shape["member"])]
+    if kind == "map":
+        return {"KeyName": skeleton(shape["value"])}
+    return {
+        "string": "",
+        "integer": 0,
+        "long": 0,
+        "boolean": False,
+        "timestamp": "1970-01-01T00:00:00+00:00",
+    }.get(kind)

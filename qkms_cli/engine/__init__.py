@@ -1,0 +1,1 @@
+"""Pure cryptography over bytes: key specs, key pairs, the ciphertext blob; no I/O."""

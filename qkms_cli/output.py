@@ -1,0 +1,134 @@
+"""Rendering responses: JSON, aws-cli's text format and rich tables, after an optional --query."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import IO, Any
+
+FORMATS = ("json", "text", "table")
+
+Renderer = Callable[[str, Any, IO[str]], None]
+
+
+def to_jsonable(value: Any) -> Any:
+    """Blobs become base64 text and timestamps ISO 8601, as aws-cli v2 shows them."""
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def compile_query(expression: str) -> Any:
+    """Compile a JMESPath expression once; ValueError with jmespath's explanation if it is bad."""
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return jmespath.compile(expression)
+    except JMESPathError as exc:
+        raise ValueError(f"Bad value for --query {expression}: {exc}") from None
+
+
+def render_json(op: str, data: Any, stream: IO[str]) -> None:
+    if data is None:
+        return
+    stream.write(json.dumps(data, indent=4, ensure_ascii=False))
+    stream.write("\n")
+
+
+# -- text: aws-cli's awscli/text.py, line for line in behaviour --------------------------------
+
+
+def _scalar(value: Any) -> str:
+    return str(value)
+
+
+def _text(
+    item: Any, stream: IO[str], identifier: str | None = None, keys: list[str] | None = None
+) -> None:
+    if isinstance(item, dict):
+        _text_dict(item, stream, identifier, keys)
+    elif isinstance(item, list):
+        _text_list(item, stream, identifier)
+    else:
+        stream.write(_scalar(item) + "\n")
+
+
+def _text_list(items: list[Any], stream: IO[str], identifier: str | None) -> None:
+    if not items:
+        return
+    if any(isinstance(el, dict) for el in items):
+        keys = sorted(
+            {
+                k
+                for el in items
+                if isinstance(el, dict)
+                for k, v in el.items()
+                if not isinstance(v, (dict, list))
+            }
+        )
+        for element in items:
+            _text(element, stream, identifier, keys)
+    elif any(isinstance(el, list) for el in items):
+        scalars = [el for el in items if not isinstance(el, (dict, list))]
+        if scalars:
+            _text_scalars(scalars, stream, identifier)
+        for element in items:
+            if isinstance(element, (dict, list)):
+                _text(element, stream, identifier)
+    else:
+        _text_scalars(items, stream, identifier)
+
+
+def _text_scalars(items: list[Any], stream: IO[str], identifier: str | None) -> None:
+    if identifier is not None:
+        for item in items:
+            stream.write(f"{identifier.upper()}\t{_scalar(item)}\n")
+    else:
+        stream.write("\t".join(_scalar(i) for i in items) + "\n")
+
+
+def _text_dict(
+    item: dict[str, Any], stream: IO[str], identifier: str | None, keys: list[str] | None
+) -> None:
+    scalars: list[str] = []
+    nested: list[tuple[str, Any]] = []
+    if keys is None:
+        for key, value in sorted(item.items()):
+            if isinstance(value, (dict, list)):
+                nested.append((key, value))
+            else:
+                scalars.append(_scalar(value))
+    else:
+        scalars = [_scalar(item.get(key, "")) for key in keys]
+        nested = [(key, item[key]) for key in sorted(set(item) - set(keys))]
+    if scalars:
+        if identifier is not None:
+            scalars.insert(0, identifier.upper())
+        stream.write("\t".join(scalars) + "\n")
+    for key, value in nested:
+        _text(value, stream, key)
+
+
+def render_text(op: str, data: Any, stream: IO[str]) -> None:
+    if data is None:
+        return
+    _text(data, stream)
+
+
+def render_table(op: str, data: Any, stream: IO[str]) -> None:
+    """Rich tables for people: dicts as two columns, lists of dicts as rows."""
+    from qkms_cli.table import render
+
+    render(op, data, stream)
+
+
+RENDERERS: dict[str, Renderer] = {"json": render_json, "text": render_text, "table": render_table}

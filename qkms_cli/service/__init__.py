@@ -1,0 +1,86 @@
+"""The API: one handler per operation behind the single entry point `call(keystore, op, request)`."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from qkms_cli.errors import ParamValidationError
+from qkms_cli.service.validate import validate_request
+
+if TYPE_CHECKING:
+    from qkms_cli.store.keystore import Keystore
+
+Handler = Callable[["Keystore", dict[str, Any]], dict[str, Any]]
+
+# Modules that register handlers; imported on the first call, not when the CLI starts.
+_HANDLER_MODULES = ("keys", "aliases", "crypto", "asymmetric", "rotation", "tags")
+_HANDLERS: dict[str, Handler] = {}
+_loaded = False
+
+
+@dataclass(frozen=True)
+class OperationSpec:
+    name: str
+    doc: str
+    input: dict[str, Any]
+    required: list[str]
+    output: dict[str, Any]
+    errors: list[str]
+
+
+def operation_names() -> list[str]:
+    from qkms_cli.service.extra_model import EXTRA_OPERATIONS
+    from qkms_cli.service.model import AWS_OPERATIONS
+
+    return [*AWS_OPERATIONS, *EXTRA_OPERATIONS]
+
+
+def spec(name: str) -> OperationSpec:
+    """The request and response shapes of an operation: the one registry of its rules."""
+    from qkms_cli.service.extra_model import EXTRA_OPERATIONS
+    from qkms_cli.service.model import AWS_OPERATIONS
+
+    raw = AWS_OPERATIONS.get(name) or EXTRA_OPERATIONS.get(name)
+    if raw is None:
+        raise ParamValidationError(f"Unknown operation: {name}")
+    return OperationSpec(
+        name, raw["doc"], raw["input"], raw["required"], raw["output"], raw.get("errors", [])
+    )
+
+
+def handles(name: str) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of operation `name`."""
+
+    def register(func: Handler) -> Handler:
+        _HANDLERS[name] = func
+        return func
+
+    return register
+
+
+def _handler(name: str) -> Handler:
+    global _loaded
+    if not _loaded:
+        for module in _HANDLER_MODULES:
+            importlib.import_module(f"qkms_cli.service.{module}")
+        _loaded = True
+    try:
+        return _HANDLERS[name]
+    except KeyError:
+        raise ParamValidationError(f"Operation {name} is not implemented by qkms.") from None
+
+
+def validate(name: str, request: dict[str, Any]) -> OperationSpec:
+    op = spec(name)
+    validate_request(op.input, op.required, request)
+    return op
+
+
+def call(keystore: Keystore, name: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Validate request against the model of operation `name`, run it, return the response."""
+    validate(name, request)
+    clean = {k: v for k, v in request.items() if v is not None}
+    return _handler(name)(keystore, clean)

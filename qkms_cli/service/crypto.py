@@ -1,0 +1,305 @@
+"""Symmetric cryptography: Encrypt, Decrypt, ReEncrypt, data keys, data key pairs, GenerateRandom."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from qkms_cli.engine import blob, keypairs, specs
+from qkms_cli.errors import (
+    IncorrectKeyException,
+    InvalidCiphertextException,
+    NotFoundException,
+    UnsupportedOperationException,
+    ValidationException,
+)
+from qkms_cli.service import handles
+from qkms_cli.service.common import (
+    dry_run,
+    find_key,
+    key_arn,
+    key_material_id,
+    require_state,
+    require_symmetric,
+)
+from qkms_cli.service.rotation import current_key
+
+if TYPE_CHECKING:
+    from qkms_cli.store.keystore import Keystore
+
+SYMMETRIC = "SYMMETRIC_DEFAULT"
+_DATA_KEY_BYTES = {"AES_256": 32, "AES_128": 16}
+
+
+def _describe_bytes(data: bytes) -> str:
+    """Say what non-blob bytes look like, without quoting them."""
+    if data[:4] == b"UUsB":
+        return (
+            "it is base64 text of a qkms blob: pass the text itself (or file://PATH), "
+            "not fileb://, or base64-decode it first"
+        )
+    if data.startswith(b"-----BEGIN"):
+        return "it is PEM text, not a ciphertext blob"
+    if data[:1] == b"\x30":
+        return "it looks like DER (a key or certificate), not a ciphertext blob"
+    if data[:3] == b"\x01\x02\x02" or data[:4] == b"AQIC":
+        return "it looks like an AWS KMS ciphertext, which only AWS KMS can decrypt"
+    return ""
+
+
+def parse_blob(ciphertext: bytes) -> blob.BlobHeader:
+    """The header of a v1 blob; InvalidCiphertextException saying what is wrong otherwise."""
+    try:
+        return blob.unpack_header(ciphertext)
+    except blob.BlobFormatError as exc:
+        hint = _describe_bytes(ciphertext)
+        raise InvalidCiphertextException(
+            f"The ciphertext is not a valid qkms blob: {exc}" + (f"; {hint}." if hint else ".")
+        ) from None
+
+
+def _auth_failure(header: blob.BlobHeader, context: dict[str, str] | None) -> str:
+    if header.has_context and not context:
+        return (
+            "The ciphertext was sealed with an encryption context and none was given: pass the "
+            "same --encryption-context it was sealed with."
+        )
+    if not header.has_context and context:
+        return (
+            "The ciphertext was sealed without an encryption context, but one was given: omit "
+            "--encryption-context."
+        )
+    if context:
+        return (
+            "The encryption context given does not match the one the ciphertext was sealed with "
+            "(keys and values are case-sensitive), or the ciphertext was altered."
+        )
+    return "The ciphertext failed authentication: it was altered or damaged."
+
+
+def open_sealed(
+    keystore: Keystore,
+    ciphertext: bytes,
+    context: dict[str, str] | None,
+    key_ref: str | None = None,
+    *,
+    dry: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], blob.BlobHeader, bytes]:
+    """Authenticate and open a v1 blob with the key it names: (key row, header, plaintext)."""
+    header = parse_blob(ciphertext)
+    key = keystore.get_key(header.key_id)
+    if key is None:
+        raise NotFoundException(
+            f"The ciphertext names key {key_arn(keystore, header.key_id)}, which this keystore "
+            "does not hold: the key was deleted, or the ciphertext comes from another keystore."
+        )
+    if key_ref is not None and find_key(keystore, key_ref)["key_id"] != key["key_id"]:
+        raise IncorrectKeyException(
+            "The key ID in the request does not identify a CMK that can perform this operation."
+        )
+    require_state(keystore, key)
+    require_symmetric(keystore, key, "Decrypt")
+    material = keystore.material(key["key_id"], header.material_version, key["key_spec"])
+    try:
+        plaintext = blob.open_blob(material, ciphertext, context)
+    except blob.BlobAuthenticationError:
+        raise InvalidCiphertextException(_auth_failure(header, context)) from None
+    if dry is not None:
+        dry_run(dry)
+    return key, header, plaintext
+
+
+def seal_with(
+    keystore: Keystore,
+    key: dict[str, Any],
+    plaintext: bytes,
+    context: dict[str, str] | None,
+    *,
+    kind: int = blob.KIND_DATA,
+    spec: int = 0,
+) -> tuple[bytes, int]:
+    """Seal plaintext under the key's current material: (blob, material version)."""
+    version = key["current_version"]
+    material = keystore.material(key["key_id"], version, key["key_spec"])
+    sealed = blob.seal(
+        material,
+        key_id=key["key_id"],
+        material_version=version,
+        plaintext=plaintext,
+        context=context,
+        kind=kind,
+        spec=spec,
+    )
+    return sealed, version
+
+
+def usable_symmetric_key(keystore: Keystore, ref: str, op: str) -> dict[str, Any]:
+    key = find_key(keystore, ref)
+    require_state(keystore, key)
+    require_symmetric(keystore, key, op)
+    return current_key(keystore, key)
+
+
+@handles("Encrypt")
+def encrypt(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
+    algorithm = request.get("EncryptionAlgorithm", SYMMETRIC)
+    key = find_key(keystore, request["KeyId"])
+    require_state(keystore, key)
+    if algorithm != SYMMETRIC or key["key_spec"] != SYMMETRIC:
+        from qkms_cli.service.asymmetric import rsa_encrypt
+
+        return rsa_encrypt(keystore, key, request)
+    require_symmetric(keystore, key, "Encrypt")
+    dry_run(request)
+    key = current_key(keystore, key)
+    sealed, version = seal_with(
+        keystore, key, request["Plaintext"], request.get("EncryptionContext")
+    )
+    return {
+        "CiphertextBlob": sealed,
+        "KeyId": key_arn(keystore, key["key_id"]),
+        "EncryptionAlgorithm": SYMMETRIC,
+        "KeyMaterialId": key_material_id(key["key_id"], version),
+    }
+
+
+@handles("Decrypt")
+def decrypt(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
+    algorithm = request.get("EncryptionAlgorithm", SYMMETRIC)
+    if algorithm != SYMMETRIC:
+        from qkms_cli.service.asymmetric import rsa_decrypt
+
+        return rsa_decrypt(keystore, request)
+    key, header, plaintext = open_sealed(
+        keystore,
+        request["CiphertextBlob"],
+        request.get("EncryptionContext"),
+        request.get("KeyId"),
+        dry=request,
+    )
+    return {
+        "KeyId": key_arn(keystore, key["key_id"]),
+        "Plaintext": plaintext,
+        "EncryptionAlgorithm": SYMMETRIC,
+        "KeyMaterialId": key_material_id(key["key_id"], header.material_version),
+    }
+
+
+@handles("ReEncrypt")
+def re_encrypt(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
+    for member in ("SourceEncryptionAlgorithm", "DestinationEncryptionAlgorithm"):
+        if request.get(member, SYMMETRIC) != SYMMETRIC:
+            raise UnsupportedOperationException(
+                f"{member} {request[member]}: qkms re-encrypts only SYMMETRIC_DEFAULT ciphertext."
+            )
+    source, header, plaintext = open_sealed(
+        keystore,
+        request["CiphertextBlob"],
+        request.get("SourceEncryptionContext"),
+        request.get("SourceKeyId"),
+    )
+    destination = usable_symmetric_key(keystore, request["DestinationKeyId"], "ReEncrypt")
+    dry_run(request)
+    sealed, version = seal_with(
+        keystore,
+        destination,
+        plaintext,
+        request.get("DestinationEncryptionContext"),
+        kind=header.kind,
+        spec=header.spec,
+    )
+    return {
+        "CiphertextBlob": sealed,
+        "SourceKeyId": key_arn(keystore, source["key_id"]),
+        "KeyId": key_arn(keystore, destination["key_id"]),
+        "SourceEncryptionAlgorithm": SYMMETRIC,
+        "DestinationEncryptionAlgorithm": SYMMETRIC,
+        "SourceKeyMaterialId": key_material_id(source["key_id"], header.material_version),
+        "DestinationKeyMaterialId": key_material_id(destination["key_id"], version),
+    }
+
+
+def _data_key(keystore: Keystore, request: dict[str, Any], op: str) -> dict[str, Any]:
+    key_spec = request.get("KeySpec")
+    size = request.get("NumberOfBytes")
+    if (key_spec is None) == (size is None):
+        raise ValidationException("Please specify either number of bytes or key spec.")
+    key = usable_symmetric_key(keystore, request["KeyId"], op)
+    dry_run(request)
+    plaintext = os.urandom(size if size is not None else _DATA_KEY_BYTES[key_spec])
+    sealed, version = seal_with(
+        keystore, key, plaintext, request.get("EncryptionContext"), kind=blob.KIND_DATA_KEY
+    )
+    return {
+        "CiphertextBlob": sealed,
+        "Plaintext": plaintext,
+        "KeyId": key_arn(keystore, key["key_id"]),
+        "KeyMaterialId": key_material_id(key["key_id"], version),
+    }
+
+
+@handles("GenerateDataKey")
+def generate_data_key(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
+    return _data_key(keystore, request, "GenerateDataKey")
+
+
+@handles("GenerateDataKeyWithoutPlaintext")
+def generate_data_key_without_plaintext(
+    keystore: Keystore, request: dict[str, Any]
+) -> dict[str, Any]:
+    response = _data_key(keystore, request, "GenerateDataKeyWithoutPlaintext")
+    del response["Plaintext"]
+    return response
+
+
+def new_data_key_pair(keystore: Keystore, pair_spec: str) -> tuple[bytes, bytes]:
+    """(public DER, private PKCS#8 DER) of a fresh pair."""
+    return keypairs.generate_pair(pair_spec)
+
+
+def _data_key_pair(keystore: Keystore, request: dict[str, Any], op: str) -> dict[str, Any]:
+    pair_spec = request["KeyPairSpec"]
+    if pair_spec not in specs.DATA_KEY_PAIR_SPECS:
+        raise UnsupportedOperationException(
+            f"KeyPairSpec {pair_spec} is not supported by qkms (SM2 exists only in AWS China "
+            f"Regions). Supported: {', '.join(specs.DATA_KEY_PAIR_SPECS)}."
+        )
+    key = usable_symmetric_key(keystore, request["KeyId"], op)
+    dry_run(request)
+    public, private = new_data_key_pair(keystore, pair_spec)
+    sealed, version = seal_with(
+        keystore,
+        key,
+        private,
+        request.get("EncryptionContext"),
+        kind=blob.KIND_PRIVATE_KEY,
+        spec=specs.DATA_KEY_PAIR_SPECS.index(pair_spec) + 1,
+    )
+    # DESIGN.md: the plaintext private key exists only inside qkms, so neither operation returns
+    # PrivateKeyPlaintext; `decrypt` of the blob gives it back.
+    return {
+        "PrivateKeyCiphertextBlob": sealed,
+        "PublicKey": public,
+        "KeyId": key_arn(keystore, key["key_id"]),
+        "KeyPairSpec": pair_spec,
+        "KeyMaterialId": key_material_id(key["key_id"], version),
+    }
+
+
+@handles("GenerateDataKeyPair")
+def generate_data_key_pair(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
+    return _data_key_pair(keystore, request, "GenerateDataKeyPair")
+
+
+@handles("GenerateDataKeyPairWithoutPlaintext")
+def generate_data_key_pair_without_plaintext(
+    keystore: Keystore, request: dict[str, Any]
+) -> dict[str, Any]:
+    return _data_key_pair(keystore, request, "GenerateDataKeyPairWithoutPlaintext")
+
+
+@handles("GenerateRandom")
+def generate_random(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
+    if "NumberOfBytes" not in request:
+        raise ValidationException("NumberOfBytes is required.")
+    return {"Plaintext": os.urandom(request["NumberOfBytes"])}

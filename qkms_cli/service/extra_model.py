@@ -1,0 +1,57 @@
+"""Shapes of qkms's own operations, beyond AWS KMS, in the same form as the generated model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qkms_cli.service.model import AWS_OPERATIONS
+
+_REQ = AWS_OPERATIONS["Sign"]["input"]
+_DEC = AWS_OPERATIONS["Decrypt"]["input"]
+_PAIR = AWS_OPERATIONS["GenerateDataKeyPair"]["input"]
+_PRIVATE_BLOB = {
+    "type": "blob",
+    "min": 1,
+    "max": 6144,
+    "doc": "The PrivateKeyCiphertextBlob of a data key pair that qkms generated.",
+}
+
+EXTRA_OPERATIONS: dict[str, dict[str, Any]] = {
+    "SignWithDataKeyPair": {
+        "doc": "Signs a message with the private key of a data key pair, inside qkms.",
+        "input": {
+            "PrivateKeyCiphertextBlob": _PRIVATE_BLOB,
+            "EncryptionContext": _PAIR["EncryptionContext"],
+            "Message": _REQ["Message"],
+            "MessageType": _REQ["MessageType"],
+            "SigningAlgorithm": _REQ["SigningAlgorithm"],
+            "GrantTokens": _REQ["GrantTokens"],
+        },
+        "required": ["PrivateKeyCiphertextBlob", "Message", "SigningAlgorithm"],
+        "output": {
+            "KeyId": {"type": "string"},
+            "KeyPairSpec": {"type": "string"},
+            "Signature": {"type": "blob"},
+            "SigningAlgorithm": {"type": "string"},
+        },
+        "errors": ["NotFoundException", "InvalidCiphertextException", "InvalidKeyUsageException"],
+    },
+    "DecryptWithDataKeyPair": {
+        "doc": "Decrypts RSA-OAEP ciphertext with the private key of a data key pair, inside qkms.",
+        "input": {
+            "PrivateKeyCiphertextBlob": _PRIVATE_BLOB,
+            "EncryptionContext": _PAIR["EncryptionContext"],
+            "CiphertextBlob": {**_DEC["CiphertextBlob"], "doc": "The RSA-OAEP ciphertext."},
+            "EncryptionAlgorithm": _DEC["EncryptionAlgorithm"],
+            "GrantTokens": _REQ["GrantTokens"],
+        },
+        "required": ["PrivateKeyCiphertextBlob", "CiphertextBlob", "EncryptionAlgorithm"],
+        "output": {
+            "KeyId": {"type": "string"},
+            "KeyPairSpec": {"type": "string"},
+            "Plaintext": {"type": "blob", "sensitive": True},
+            "EncryptionAlgorithm": {"type": "string"},
+        },
+        "errors": ["NotFoundException", "InvalidCiphertextException", "InvalidKeyUsageException"],
+    },
+}

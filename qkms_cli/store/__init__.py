@@ -1,0 +1,1 @@
+"""The keystore: SQLite plus the master key; the only code that touches the keystore's files."""

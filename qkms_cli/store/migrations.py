@@ -1,0 +1,53 @@
+"""Ordered, named schema migrations; `PRAGMA user_version` counts how many have run."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE meta (
+            name  TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        );
+        CREATE TABLE keys (
+            key_id               TEXT PRIMARY KEY,
+            created              REAL NOT NULL,
+            description          TEXT NOT NULL DEFAULT '',
+            key_spec             TEXT NOT NULL,
+            key_usage            TEXT NOT NULL,
+            key_state            TEXT NOT NULL,
+            deletion_date        REAL,
+            pending_window_days  INTEGER,
+            current_version      INTEGER NOT NULL DEFAULT 1,
+            rotation_period_days INTEGER,
+            next_rotation        REAL
+        );
+        CREATE INDEX keys_deletion_date ON keys (deletion_date) WHERE deletion_date IS NOT NULL;
+        CREATE TABLE key_material (
+            key_id        TEXT NOT NULL REFERENCES keys (key_id) ON DELETE CASCADE,
+            version       INTEGER NOT NULL,
+            created       REAL NOT NULL,
+            rotation_type TEXT,
+            public_key    BLOB,
+            wrapped       BLOB NOT NULL,
+            PRIMARY KEY (key_id, version)
+        );
+        CREATE TABLE aliases (
+            name    TEXT PRIMARY KEY,
+            key_id  TEXT NOT NULL REFERENCES keys (key_id) ON DELETE CASCADE,
+            created REAL NOT NULL,
+            updated REAL NOT NULL
+        );
+        CREATE INDEX aliases_key_id ON aliases (key_id);
+        CREATE TABLE tags (
+            key_id    TEXT NOT NULL REFERENCES keys (key_id) ON DELETE CASCADE,
+            tag_key   TEXT NOT NULL,
+            tag_value TEXT NOT NULL,
+            PRIMARY KEY (key_id, tag_key)
+        );
+        """,
+    ),
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,77 @@
+"""The table output: rich tables, imported only when a table is drawn."""
+
+from __future__ import annotations
+
+import os
+from typing import IO, Any
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _tables(title: str, data: Any) -> list[Any]:
+    from rich.table import Table
+
+    tables = []
+    if isinstance(data, dict):
+        scalars = {
+            k: v
+            for k, v in data.items()
+            if not isinstance(v, (dict, list))
+            or (isinstance(v, list) and all(not isinstance(i, (dict, list)) for i in v))
+        }
+        if scalars:
+            table = Table(title=title, show_header=False, title_justify="left")
+            table.add_column("Member", style="bold")
+            table.add_column("Value", overflow="fold")
+            for key, value in scalars.items():
+                table.add_row(key, _cell(value))
+            tables.append(table)
+        for key, value in data.items():
+            if key not in scalars:
+                tables.extend(_tables(key, value))
+    elif isinstance(data, list):
+        if data and all(isinstance(item, dict) for item in data):
+            columns: list[str] = []
+            for item in data:
+                columns.extend(k for k in item if k not in columns)
+            table = Table(title=title, title_justify="left")
+            for column in columns:
+                table.add_column(column, overflow="fold")
+            for item in data:
+                table.add_row(*(_cell(item.get(c, "")) for c in columns))
+            tables.append(table)
+        else:
+            table = Table(title=title, show_header=False, title_justify="left")
+            table.add_column("Value", overflow="fold")
+            for item in data:
+                table.add_row(_cell(item))
+            tables.append(table)
+    else:
+        table = Table(title=title, show_header=False, title_justify="left")
+        table.add_column("Value", overflow="fold")
+        table.add_row(_cell(data))
+        tables.append(table)
+    return tables
+
+
+def render(op: str, data: Any, stream: IO[str]) -> None:
+    from rich.console import Console
+
+    if data is None:
+        return
+    console = Console(
+        file=stream,
+        no_color="NO_COLOR" in os.environ or not stream.isatty(),
+        highlight=False,
+        soft_wrap=False,
+    )
+    for table in _tables(op, data):
+        console.print(table)

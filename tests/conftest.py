@@ -1,0 +1,108 @@
+"""Hermetic tests: a fresh keystore home per test, no colour, a fixed width, the real keystore."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from qkms_cli.cli import cli
+
+_SCRUBBED = (
+    "QKMS_OUTPUT",
+    "QKMS_PASSPHRASE",
+    "QKMS_MASTER_KEY",
+    "QKMS_ACCOUNT_ID",
+    "QKMS_BUSY_TIMEOUT",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "qkms-home"
+    monkeypatch.setenv("QKMS_HOME", str(home))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    for name in _SCRUBBED:
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture
+def home(isolated: Path) -> Path:
+    return isolated
+
+
+class Qkms:
+    """Run qkms in-process through Click's runner; stdout and stderr kept apart."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: bytes | str | None = None) -> Result:
+        return self.runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    def ok(self, *args: str, input: bytes | str | None = None) -> Any:
+        """Run, assert exit 0, and return the parsed JSON on stdout (None when it is empty)."""
+        result = self(*args, input=input)
+        assert result.exit_code == 0, result.output + result.stderr
+        return json.loads(result.stdout) if result.stdout.strip() else None
+
+    def fails(self, code: int, *args: str, input: bytes | str | None = None) -> Result:
+        result = self(*args, input=input)
+        assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+        assert result.stdout == "", "nothing may reach stdout when a command fails"
+        return result
+
+    def new_key(self, *args: str) -> str:
+        return self.ok("keys", "create", *args)["KeyMetadata"]["KeyId"]
+
+
+@pytest.fixture
+def qkms() -> Qkms:
+    return Qkms()
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text)
+
+
+@pytest.fixture(scope="session")
+def qkms_bin() -> str:
+    """The installed `qkms` console script, for true end-to-end runs."""
+    candidate = Path(sys.executable).parent / "qkms"
+    found = str(candidate) if candidate.exists() else shutil.which("qkms")
+    if not found:
+        pytest.fail("the qkms console script is not installed: pip install -e '.[test]'")
+    return found
+
+
+@pytest.fixture
+def run_bin(qkms_bin: str, home: Path) -> Callable[..., subprocess.CompletedProcess[bytes]]:
+    def run(*args: str, input: bytes | None = None, env: dict[str, str] | None = None):
+        full_env = {**os.environ, **(env or {})}
+        return subprocess.run(
+            [qkms_bin, *args], input=input, capture_output=True, env=full_env, timeout=120
+        )
+
+    return run
+
+
+def openssl() -> str:
+    path = shutil.which("openssl")
+    if path is None:
+        pytest.fail("openssl is required by the interoperability tests")
+    return path
