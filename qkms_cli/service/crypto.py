@@ -99,6 +99,13 @@ def open_sealed(
         )
     require_state(keystore, key)
     require_symmetric(keystore, key, "Decrypt")
+    if header.material_version > key["current_version"]:
+        # Material versions only grow, so this blob's header was altered, not the keystore.
+        raise InvalidCiphertextException(
+            f"The ciphertext names key material version {header.material_version} of "
+            f"{key_arn(keystore, key['key_id'])}, which has only {key['current_version']}: "
+            "the ciphertext was altered or damaged."
+        )
     material = keystore.material(key["key_id"], header.material_version, key["key_spec"])
     try:
         plaintext = blob.open_blob(material, ciphertext, context)
