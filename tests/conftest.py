@@ -106,3 +106,21 @@ def openssl() -> str:
     if path is None:
         pytest.fail("openssl is required by the interoperability tests")
     return path
+
+
+class Clock:
+    """A clock a test moves by hand: `Keystore.open(home, clock=clock)`, then `clock.advance(...)`."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, *, days: float = 0, seconds: float = 0) -> None:
+        self.now += days * 86400 + seconds
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
