@@ -29,7 +29,7 @@ def _tables(title: str, data: Any) -> list[Any]:
         }
         if scalars:
             table = Table(title=title, show_header=False, title_justify="left")
-            table.add_column("Member", style="bold")
+            table.add_column("Member", style="bold cyan")
             table.add_column("Value", overflow="fold")
             for key, value in scalars.items():
                 table.add_row(key, _cell(value))
@@ -44,7 +44,7 @@ def _tables(title: str, data: Any) -> list[Any]:
                 columns.extend(k for k in item if k not in columns)
             table = Table(title=title, title_justify="left")
             for column in columns:
-                table.add_column(column, overflow="fold")
+                table.add_column(column, overflow="fold", header_style="bold cyan")
             for item in data:
                 table.add_row(*(_cell(item.get(c, "")) for c in columns))
             tables.append(table)
@@ -67,9 +67,14 @@ def render(op: str, data: Any, stream: IO[str]) -> None:
 
     if data is None:
         return
+    # Colour only on a terminal, and never with NO_COLOR (no-color.org: set and not empty); a pipe
+    # gets plain text even when FORCE_COLOR is set, so scripts never parse escape codes.
+    terminal = stream.isatty()
     console = Console(
         file=stream,
-        no_color="NO_COLOR" in os.environ or not stream.isatty(),
+        force_terminal=terminal,
+        color_system="auto" if terminal else None,
+        no_color=bool(os.environ.get("NO_COLOR")) or not terminal,
         highlight=False,
         soft_wrap=False,
     )
