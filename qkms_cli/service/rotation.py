@@ -79,7 +79,7 @@ def _rotatable(keystore: Keystore, key: dict[str, Any], op: str) -> None:
 def enable_key_rotation(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     days = request.get("RotationPeriodInDays", DEFAULT_ROTATION_DAYS)
     with keystore.write():
-        key = find_key(keystore, request["KeyId"])
+        key = find_key(keystore, request["KeyId"], allow_alias=False)
         require_state(keystore, key)
         _rotatable(keystore, key, "EnableKeyRotation")
         keystore.update_key(
@@ -91,17 +91,23 @@ def enable_key_rotation(keystore: Keystore, request: dict[str, Any]) -> dict[str
 @handles("DisableKeyRotation")
 def disable_key_rotation(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
-        key = find_key(keystore, request["KeyId"])
+        key = find_key(keystore, request["KeyId"], allow_alias=False)
         require_state(keystore, key)
         _rotatable(keystore, key, "DisableKeyRotation")
         keystore.update_key(key["key_id"], rotation_period_days=None, next_rotation=None)
     return {}
 
 
+def _settled(keystore: Keystore, key: dict[str, Any]) -> dict[str, Any]:
+    """The key after any automatic rotation that fell due, so no report shows a date passed."""
+    return current_key(keystore, key) if key["key_state"] == "Enabled" else key
+
+
 @handles("GetKeyRotationStatus")
 def get_key_rotation_status(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
-    key = find_key(keystore, request["KeyId"])
+    key = find_key(keystore, request["KeyId"], allow_alias=False)
     _rotatable(keystore, key, "GetKeyRotationStatus")
+    key = _settled(keystore, key)
     enabled = key["rotation_period_days"] is not None
     response: dict[str, Any] = {
         "KeyRotationEnabled": enabled,
@@ -116,7 +122,7 @@ def get_key_rotation_status(keystore: Keystore, request: dict[str, Any]) -> dict
 @handles("RotateKeyOnDemand")
 def rotate_key_on_demand(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
-        key = find_key(keystore, request["KeyId"])
+        key = find_key(keystore, request["KeyId"], allow_alias=False)
         require_state(keystore, key)
         _rotatable(keystore, key, "RotateKeyOnDemand")
         done = sum(
@@ -135,8 +141,9 @@ def rotate_key_on_demand(keystore: Keystore, request: dict[str, Any]) -> dict[st
 
 @handles("ListKeyRotations")
 def list_key_rotations(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
-    key = find_key(keystore, request["KeyId"])
+    key = find_key(keystore, request["KeyId"], allow_alias=False)
     _rotatable(keystore, key, "ListKeyRotations")
+    key = _settled(keystore, key)
     limit = request.get("Limit", LIST_ROTATIONS_DEFAULT_LIMIT)
     marker = request.get("Marker")
     after = 1  # the first material is not a rotation
@@ -155,6 +162,9 @@ def list_key_rotations(keystore: Keystore, request: dict[str, Any]) -> dict[str,
             {
                 "KeyId": key["key_id"],
                 "KeyMaterialId": key_material_id(key["key_id"], r["version"]),
+                "KeyMaterialState": (
+                    "CURRENT" if r["version"] == key["current_version"] else "NON_CURRENT"
+                ),
                 "RotationDate": timestamp(r["created"]),
                 "RotationType": r["rotation_type"],
             }
