@@ -121,6 +121,12 @@ def _text_dict(
 def render_text(op: str, data: Any, stream: IO[str]) -> None:
     if data is None:
         return
+    if isinstance(data, dict) and isinstance(data.get("NextToken"), str):
+        # aws-cli prints the pages first and the token to resume from on the last line.
+        rest = {k: v for k, v in data.items() if k != "NextToken"}
+        _text(rest, stream)
+        stream.write(f"NEXTTOKEN\t{data['NextToken']}\n")
+        return
     _text(data, stream)
 
 

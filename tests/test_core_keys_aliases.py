@@ -212,7 +212,7 @@ def test_aws_cli_command_names(qkms: Qkms) -> None:
 
 def test_list_keys_pages(qkms: Qkms) -> None:
     created = {qkms.new_key() for _ in range(5)}
-    everything = qkms.ok("keys", "list")
+    everything = qkms.ok("keys", "list", "--no-paginate")  # one raw page, as the API returns it
     assert everything["Truncated"] is False
     assert "NextMarker" not in everything
     assert {k["KeyId"] for k in everything["Keys"]} == created
@@ -245,7 +245,8 @@ def test_list_keys_limit_equal_to_count_is_not_truncated(qkms: Qkms) -> None:
 
 
 def test_list_keys_empty_keystore(qkms: Qkms) -> None:
-    assert qkms.ok("keys", "list") == {"Keys": [], "Truncated": False}
+    assert qkms.ok("keys", "list", "--no-paginate") == {"Keys": [], "Truncated": False}
+    assert qkms.ok("keys", "list") == {"Keys": []}  # aws-cli merges pages and drops the markers
 
 
 @pytest.mark.parametrize("limit", ["0", "1001", "-1"])
@@ -268,7 +269,7 @@ def test_alias_lifecycle(qkms: Qkms) -> None:
     assert (
         qkms.ok("aliases", "create", "--alias-name", "alias/ci", "--target-key-id", first) is None
     )
-    listed = qkms.ok("aliases", "list")
+    listed = qkms.ok("aliases", "list", "--no-paginate")
     assert listed["Truncated"] is False
     [entry] = listed["Aliases"]
     assert set(entry) == {
@@ -295,7 +296,7 @@ def test_alias_lifecycle(qkms: Qkms) -> None:
     assert moved["CreationDate"] == entry["CreationDate"]
 
     assert qkms.ok("aliases", "delete", "--alias-name", "alias/ci") is None
-    assert qkms.ok("aliases", "list") == {"Aliases": [], "Truncated": False}
+    assert qkms.ok("aliases", "list") == {"Aliases": []}
     result = qkms.fails(254, "keys", "describe", "--key-id", "alias/ci")
     assert f"Alias arn:verenc:{ACCOUNT}:alias/ci is not found." in result.stderr
     # The keys themselves stay.

@@ -11,7 +11,7 @@ import click
 
 from qkms_cli import __version__
 from qkms_cli.cli.app import App
-from qkms_cli.cli.commands import GROUPS, TOP, CommandSpec, aws_aliases
+from qkms_cli.cli.commands import GROUP_EXAMPLES, GROUPS, TOP, CommandSpec, aws_aliases
 from qkms_cli.errors import (
     EXIT_API,
     EXIT_INTERRUPTED,
@@ -24,7 +24,9 @@ from qkms_cli.errors import (
 )
 
 # Commands that are not one API operation: "name": ("module:attribute", short help).
-EXTRA_COMMANDS: dict[str, tuple[str, str]] = {}
+EXTRA_COMMANDS: dict[str, tuple[str, str]] = {
+    "blob": ("qkms_cli.cli.blob:blob", "Look inside qkms ciphertext blobs."),
+}
 
 _GLOBAL_HELP = {
     "home": "Keystore directory (default: $QKMS_HOME, else the platform config dir).",
@@ -85,7 +87,12 @@ class RootGroup(LazyGroup):
             return self.commands[cmd_name]
         if cmd_name in GROUPS:
             help_text, commands = GROUPS[cmd_name]
-            group = LazyGroup(cmd_name, help=help_text, commands_spec=commands)
+            group = LazyGroup(
+                cmd_name,
+                help=f"{help_text}\n\n\b\nExample:\n  {GROUP_EXAMPLES[cmd_name]}",
+                short_help=help_text,
+                commands_spec=commands,
+            )
             self.commands[cmd_name] = group
             return group
         if cmd_name in EXTRA_COMMANDS:

@@ -49,7 +49,7 @@ GROUPS: dict[str, tuple[str, dict[str, CommandSpec]]] = {
             "cancel-deletion": _c(
                 "CancelKeyDeletion",
                 "Cancel a scheduled deletion; the key stays disabled.",
-                f"qkms keys cancel-deletion --key-id {KEY}",
+                "qkms keys cancel-deletion --key-id alias/retired",
             ),
             "update-description": _c(
                 "UpdateKeyDescription",
@@ -102,12 +102,14 @@ GROUPS: dict[str, tuple[str, dict[str, CommandSpec]]] = {
             "create": _c(
                 "CreateAlias",
                 "Give a key an alias.",
-                "qkms aliases create --alias-name alias/my-app --target-key-id KEY_ID",
+                "qkms aliases create --alias-name alias/my-new-app "
+                '--target-key-id "$(qkms keys create --query KeyMetadata.KeyId --output text)"',
             ),
             "update": _c(
                 "UpdateAlias",
                 "Point an alias at another key of the same type.",
-                "qkms aliases update --alias-name alias/my-app --target-key-id KEY_ID",
+                "qkms aliases update --alias-name alias/my-app "
+                '--target-key-id "$(qkms keys create --query KeyMetadata.KeyId --output text)"',
             ),
             "delete": _c(
                 "DeleteAlias",
@@ -121,6 +123,12 @@ GROUPS: dict[str, tuple[str, dict[str, CommandSpec]]] = {
             ),
         },
     ),
+}
+
+# A runnable example for each group's --help, beside its commands' own.
+GROUP_EXAMPLES: dict[str, str] = {
+    "keys": "qkms keys list --query 'Keys[].KeyId' --output text",
+    "aliases": "qkms aliases list --query 'Aliases[].AliasName' --output text",
 }
 
 TOP: dict[str, CommandSpec] = {
@@ -199,7 +207,7 @@ TOP: dict[str, CommandSpec] = {
     "decrypt-with-data-key-pair": _c(
         "DecryptWithDataKeyPair",
         "Decrypt RSA-OAEP ciphertext with an RSA data key pair's private key, inside qkms.",
-        "qkms decrypt-with-data-key-pair --private-key-ciphertext-blob fileb://pair.enc "
+        "qkms decrypt-with-data-key-pair --private-key-ciphertext-blob fileb://rsa-pair.enc "
         "--ciphertext-blob fileb://data.enc --encryption-algorithm RSAES_OAEP_SHA_256",
     ),
 }

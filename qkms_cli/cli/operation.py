@@ -40,6 +40,13 @@ def _member_option(member: str, shape: dict[str, Any], required: bool) -> click.
     return click.Option([flag, member], **kwargs)
 
 
+def input_skeleton(op: Any) -> dict[str, Any]:
+    """The request template: every member; required ones hold a placeholder to fill in, optional
+    ones null, which --cli-input-json reads as "not given", so the template runs as it stands
+    once the required members are filled."""
+    return {m: p.skeleton(s) if m in op.required else None for m, s in op.input.items()}
+
+
 class OperationCommand(click.Command):
     """`qkms <command>` for one operation: flags -> request dict -> service.call -> render."""
 
@@ -65,15 +72,21 @@ class OperationCommand(click.Command):
 
     def _build_params(self) -> list[click.Parameter]:
         from qkms_cli import service
-        from qkms_cli.cli import global_options
+        from qkms_cli.cli import files, global_options, paginate
 
         op = service.spec(self.spec.op)
         options: list[click.Parameter] = []
+        paged = op.name in paginate.PAGINATED
         for member, shape in op.input.items():
             option = _member_option(member, shape, member in op.required)
             if shape["type"] == "list":
                 self._list_flags.update(o for o in option.opts if o.startswith("--"))
+            if paged and member in ("Limit", "Marker"):
+                option.hidden = True  # aws-cli: --page-size and --starting-token stand for them
             options.append(option)
+        if paged:
+            options.extend(paginate.options())
+        options.extend(files.options(op.name))
         options.extend(
             [
                 click.Option(
@@ -87,7 +100,11 @@ class OperationCommand(click.Command):
                     flag_value="input",
                     type=click.Choice(["input", "output"]),
                     default=None,
-                    help="Print a JSON template of the request (or output) and exit.",
+                    help=(
+                        "Print a JSON template of the request (input, the default: required "
+                        "members to fill in, optional ones null) or of the response (output), "
+                        "and exit. Feed the filled-in request back with --cli-input-json."
+                    ),
                 ),
                 *global_options(),
             ]
@@ -127,17 +144,32 @@ class OperationCommand(click.Command):
         op = service.spec(self.spec.op)
         skeleton = values.pop("generate_cli_skeleton")
         if skeleton:
-            shapes = op.input if skeleton == "input" else op.output
             app.out.write(
-                json.dumps({m: p.skeleton(s) for m, s in shapes.items()}, indent=4) + "\n"
+                json.dumps(
+                    input_skeleton(op)
+                    if skeleton == "input"
+                    else {m: p.skeleton(s) for m, s in op.output.items()},
+                    indent=4,
+                )
+                + "\n"
             )
             return
+        from qkms_cli.cli import files, paginate
+
+        paging = paginate.pop_options(values) if op.name in paginate.PAGINATED else None
+        outs = files.pop_options(op.name, values)
         request = self._request(op, values.pop("cli_input_json"), values)
         missing = [m for m in op.required if request.get(m) is None]
         if missing:
             flags = ", ".join(f"--{kebab(m)}" for m in missing)
             raise click.UsageError(f"the following arguments are required: {flags}", ctx)
-        response = app.call(op.name, request)
+        if paging is not None:
+            response = paginate.paginate(
+                lambda page: app.call(op.name, page), op.name, request, paging
+            )
+        else:
+            response = app.call(op.name, request)
+        response = files.write(op.name, request, response, outs)
         app.render(op.name, response)
 
     def _request(self, op: Any, input_json: str | None, values: dict[str, Any]) -> dict[str, Any]:

@@ -77,11 +77,26 @@ def parse_blob(value: str, flag: str) -> bytes:
         return decoded
     decoded = b64decode_strict(value.encode("utf-8", "surrogateescape"))
     if decoded is None:
+        if value and "\n" not in value and Path(value).expanduser().is_file():
+            raise click.BadParameter(
+                f"{value} is a file: pass fileb://{value} for its raw bytes, or "
+                f"file://{value} if it holds base64 text",
+                param_hint=flag,
+            )
         # The value may be secret (a plaintext), so it is not echoed.
         raise click.BadParameter(
             f"the value is not valid base64 and not a file: {_BLOB_HELP}", param_hint=flag
         )
     return decoded
+
+
+def parse_blob_source(value: str, flag: str) -> bytes:
+    """Like parse_blob, and '-' reads stdin, raw bytes or base64 text of them."""
+    if value == "-":
+        data = _read("-", flag, binary=True)
+        decoded = b64decode_strict(data)
+        return data if decoded is None else decoded
+    return parse_blob(value, flag)
 
 
 def _text_source(value: str, flag: str) -> str:

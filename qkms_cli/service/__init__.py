@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 Handler = Callable[["Keystore", dict[str, Any]], dict[str, Any]]
 
 # Modules that register handlers; imported on the first call, not when the CLI starts.
-_HANDLER_MODULES = ("keys", "aliases", "crypto", "asymmetric", "rotation", "tags")
+_HANDLER_MODULES = ("keys", "aliases", "crypto", "asymmetric", "rotation", "tags", "blobinfo")
 _HANDLERS: dict[str, Handler] = {}
 _loaded = False
 

@@ -38,13 +38,46 @@ def _describe_bytes(data: bytes) -> str:
             "it is base64 text of a qkms blob: pass the text itself (or file://PATH), "
             "not fileb://, or base64-decode it first"
         )
-    if data.startswith(b"-----BEGIN"):
-        return "it is PEM text, not a ciphertext blob"
-    if data[:1] == b"\x30":
-        return "it looks like DER (a key or certificate), not a ciphertext blob"
+    if data.lstrip().startswith(b"-----BEGIN"):
+        label = data.lstrip()[11:].split(b"-----", 1)[0].decode("ascii", "replace")
+        return f"it is PEM text ({label}), not a ciphertext blob"
     if data[:3] == b"\x01\x02\x02" or data[:4] == b"AQIC":
         return "it looks like an AWS KMS ciphertext, which only AWS KMS can decrypt"
+    if data[:1] == b"\x30":
+        return f"it looks like DER ({_der_kind(data)}), not a ciphertext blob"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    if text and all(c.isprintable() or c in "\t\r\n" for c in text):
+        return "it is plain text, not a ciphertext blob"
     return ""
+
+
+def _der_kind(data: bytes) -> str:
+    """Tell DER keys and certificates apart by the first tags inside the outer SEQUENCE."""
+
+    def element(offset: int) -> tuple[int, int] | None:  # (tag, offset of the content)
+        if offset + 2 > len(data):
+            return None
+        size = data[offset + 1]
+        start = offset + 2
+        if size & 0x80:
+            start += size & 0x7F
+        return (data[offset], start) if start <= len(data) else None
+
+    outer = element(0)
+    first = outer and element(outer[1])
+    if not first:
+        return "a key or certificate"
+    if first[0] == 0x02:  # version INTEGER, then the algorithm: PKCS#8 PrivateKeyInfo
+        return "a private key"
+    inner = element(first[1]) if first[0] == 0x30 else None
+    if inner and inner[0] == 0x06:  # SEQUENCE { algorithm OID ... }: SubjectPublicKeyInfo
+        return "a public key"
+    if inner and inner[0] in (0xA0, 0x02):  # TBSCertificate starts with its version or serial
+        return "a certificate"
+    return "a key or certificate"
 
 
 def parse_blob(ciphertext: bytes) -> blob.BlobHeader:

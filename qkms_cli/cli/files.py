@@ -1,0 +1,166 @@
+"""--*-out PATH: binary response members written to files, atomically, instead of to stdout."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+PUBLIC_KEY = "public"  # a DER SubjectPublicKeyInfo; PEM "PUBLIC KEY" with --key-format pem
+PRIVATE_KEY = "private"  # Decrypt's plaintext when the blob seals a data key pair's private key
+BLOB = "blob"  # a ciphertext blob, always raw bytes
+SECRET = "secret"  # plaintext: raw bytes, 0600
+
+
+@dataclass(frozen=True)
+class FileOut:
+    flag: str
+    member: str
+    kind: str
+    help: str
+
+    @property
+    def dest(self) -> str:
+        return self.flag[2:].replace("-", "_")
+
+
+def _public() -> FileOut:
+    return FileOut(
+        "--public-key-out", "PublicKey", PUBLIC_KEY, "Write PublicKey to PATH (see --key-format)."
+    )
+
+
+def _private_blob() -> FileOut:
+    return FileOut(
+        "--private-key-ciphertext-out",
+        "PrivateKeyCiphertextBlob",
+        BLOB,
+        "Write PrivateKeyCiphertextBlob to PATH as raw bytes (decrypt reads it with fileb://).",
+    )
+
+
+def _ciphertext() -> FileOut:
+    return FileOut(
+        "--ciphertext-out",
+        "CiphertextBlob",
+        BLOB,
+        "Write CiphertextBlob to PATH as raw bytes (decrypt reads it with fileb://).",
+    )
+
+
+def _plaintext(kind: str = SECRET) -> FileOut:
+    extra = (
+        " A data key pair's private key is DER PKCS#8 (PEM with --key-format pem)."
+        if kind == PRIVATE_KEY
+        else ""
+    )
+    return FileOut(
+        "--plaintext-out", "Plaintext", kind, f"Write Plaintext to PATH (mode 0600).{extra}"
+    )
+
+
+# Operation -> the members that can be written to files.
+FILE_OUTPUTS: dict[str, tuple[FileOut, ...]] = {
+    "GenerateDataKeyPair": (_public(), _private_blob()),
+    "GenerateDataKeyPairWithoutPlaintext": (_public(), _private_blob()),
+    "GetPublicKey": (_public(),),
+    "Encrypt": (_ciphertext(),),
+    "ReEncrypt": (_ciphertext(),),
+    "GenerateDataKey": (_ciphertext(), _plaintext()),
+    "GenerateDataKeyWithoutPlaintext": (_ciphertext(),),
+    "Decrypt": (_plaintext(PRIVATE_KEY),),
+}
+
+
+def _has_keys(outs: tuple[FileOut, ...]) -> bool:
+    return any(o.kind in (PUBLIC_KEY, PRIVATE_KEY) for o in outs)
+
+
+def options(op: str) -> list[click.Option]:
+    outs = FILE_OUTPUTS.get(op, ())
+    result = [
+        click.Option([o.flag, o.dest], metavar="PATH", type=click.Path(dir_okay=False), help=o.help)
+        for o in outs
+    ]
+    if _has_keys(outs):
+        result.append(
+            click.Option(
+                ["--key-format"],
+                type=click.Choice(["der", "pem"]),
+                default=None,
+                help="Format of keys written with --*-out: der (default) or pem "
+                '("PUBLIC KEY", PKCS#8 "PRIVATE KEY").',
+            )
+        )
+    return result
+
+
+def pop_options(op: str, values: dict[str, Any]) -> dict[str, Any]:
+    outs = FILE_OUTPUTS.get(op, ())
+    chosen = {o.member: values.pop(o.dest, None) for o in outs}
+    key_format = values.pop("key_format", None) if _has_keys(outs) else None
+    return {"paths": {m: p for m, p in chosen.items() if p}, "key_format": key_format or "der"}
+
+
+def write_atomic(path: str, data: bytes, *, secret: bool) -> None:
+    """Write via a temporary file in the same directory and rename: never a half-written file.
+
+    Secrets are 0600 from the moment the file exists; other files get the usual 0666 & ~umask.
+    """
+    target = Path(path).expanduser()
+    directory = target.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise click.FileError(str(target), exc.strerror or str(exc)) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if not secret:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise click.FileError(str(target), exc.strerror or str(exc)) from None
+
+
+def write(
+    op: str, request: dict[str, Any], response: dict[str, Any], chosen: dict[str, Any]
+) -> dict[str, Any]:
+    """Write the chosen members to their files; the response without them, for stdout."""
+    paths: dict[str, str] = chosen["paths"]
+    if not paths:
+        return response
+    from qkms_cli.service import keyfiles
+
+    key_format = chosen["key_format"]
+    outs = {o.member: o for o in FILE_OUTPUTS[op]}
+    contents: dict[str, tuple[bytes, bool]] = {}
+    for member, path in paths.items():
+        data = response.get(member)
+        if data is None:
+            continue
+        kind = outs[member].kind
+        if kind == PRIVATE_KEY and key_format == "pem":
+            if not keyfiles.holds_private_key(request.get("CiphertextBlob", b"")):
+                raise click.BadParameter(
+                    "pem applies to keys; this ciphertext holds data, not a data key pair's "
+                    "private key, so --plaintext-out writes raw bytes: drop --key-format pem",
+                    param_hint="--key-format",
+                )
+            data = keyfiles.encode_key(data, keyfiles.PRIVATE, "pem")
+        elif kind == PUBLIC_KEY:
+            data = keyfiles.encode_key(data, keyfiles.PUBLIC, key_format)
+        contents[member] = (data, kind in (SECRET, PRIVATE_KEY))
+    # Every file is prepared before the first is written, so a bad option writes nothing.
+    for member, (data, secret) in contents.items():
+        write_atomic(paths[member], data, secret=secret)
+    return {k: v for k, v in response.items() if k not in contents}
