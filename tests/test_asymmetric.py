@@ -584,3 +584,38 @@ def test_ed25519_ph_signs_a_sha512_digest(qkms: Qkms) -> None:
             *flags,
         )
         assert error_line("ValidationException", "Sign") in result.stderr
+
+
+def test_end_to_end_with_the_installed_command(run_bin, tmp_path: Path) -> None:
+    """The console script in fresh processes: create, sign a file, openssl verifies the DER."""
+    created = run_bin(
+        "keys", "create", "--key-spec", "ECC_NIST_P256", "--key-usage", "SIGN_VERIFY",
+        "--query", "KeyMetadata.KeyId", "--output", "text",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.decode().strip()
+    message = tmp_path / "release.tar.gz"
+    message.write_bytes(MESSAGE)
+    signed = run_bin(
+        "sign", "--key-id", key, "--message", f"fileb://{message}",
+        "--signing-algorithm", "ECDSA_SHA_256", "--query", "Signature", "--output", "text",
+    )  # fmt: skip
+    assert signed.returncode == 0, signed.stderr
+    public = run_bin("get-public-key", "--key-id", key, "--query", "PublicKey", "--output", "text")
+    assert public.returncode == 0, public.stderr
+    (tmp_path / "public.der").write_bytes(unb64(public.stdout.decode().strip()))
+    done = run_openssl(
+        "pkey", "-pubin", "-inform", "DER", "-in", str(tmp_path / "public.der"),
+        "-out", str(tmp_path / "public.pem"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert openssl_verifies(
+        tmp_path / "public.pem", "ECDSA_SHA_256", message, unb64(signed.stdout.decode().strip())
+    )
+    bad = run_bin(
+        "verify", "--key-id", key, "--message", b64(b"other"), "--signature",
+        signed.stdout.decode().strip(), "--signing-algorithm", "ECDSA_SHA_256",
+    )  # fmt: skip
+    assert bad.returncode == 254
+    assert bad.stdout == b""
+    assert bad.stderr.decode().startswith(error_line("KMSInvalidSignatureException", "Verify"))
