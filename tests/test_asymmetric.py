@@ -619,3 +619,13 @@ def test_end_to_end_with_the_installed_command(run_bin, tmp_path: Path) -> None:
     assert bad.returncode == 254
     assert bad.stdout == b""
     assert bad.stderr.decode().startswith(error_line("KMSInvalidSignatureException", "Verify"))
+
+
+def test_sign_dry_run(qkms: Qkms) -> None:
+    key = qkms.new_key("--key-spec", "ECC_NIST_P256", "--key-usage", "SIGN_VERIFY")
+    base = ("sign", "--key-id", key, "--signing-algorithm", "ECDSA_SHA_256", "--dry-run")
+    result = qkms.fails(254, *base, "--message", b64(b"m"))
+    assert error_line("DryRunOperationException", "Sign") in result.stderr
+    # A request that would fail fails the dry run the same way.
+    result = qkms.fails(254, *base, "--message", b64(b"short"), "--message-type", "DIGEST")
+    assert error_line("ValidationException", "Sign") in result.stderr

@@ -79,11 +79,12 @@ def sign(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     key = _asymmetric_key(keystore, request["KeyId"], "SIGN_VERIFY", "Sign")
     algorithm = request["SigningAlgorithm"]
     _check_algorithm(keystore, key, "SigningAlgorithms", algorithm)
-    dry_run(request)
     private = keystore.material(key["key_id"], key["current_version"], key["key_spec"])
     signature = _signing_call(
         signing.sign, private, algorithm, request["Message"], request.get("MessageType", "RAW")
     )
+    # After signing, so a digest of the wrong length fails a dry run as it fails a real one.
+    dry_run(request)
     return {
         "KeyId": key_arn(keystore, key["key_id"]),
         "Signature": signature,
