@@ -81,10 +81,19 @@ def test_enable_and_disable_take_a_key_arn(qkms: Qkms) -> None:
     assert state(qkms, key)["KeyState"] == "Enabled"
 
 
-@pytest.mark.parametrize("command", ["enable", "disable", "schedule-deletion", "cancel-deletion"])
-def test_lifecycle_of_unknown_key_is_not_found(qkms: Qkms, command: str) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("enable",),
+        ("disable",),
+        ("schedule-deletion",),
+        ("cancel-deletion",),
+        ("update-description", "--description", "x"),
+    ],
+)
+def test_lifecycle_of_unknown_key_is_not_found(qkms: Qkms, command: tuple[str, ...]) -> None:
     missing = "00000000-0000-4000-8000-000000000000"
-    result = qkms.fails(254, "keys", command, "--key-id", missing)
+    result = qkms.fails(254, "keys", command[0], "--key-id", missing, *command[1:])
     assert "An error occurred (NotFoundException) when calling the" in result.stderr
     assert f"Key '{arn(missing)}' does not exist" in result.stderr
 

@@ -340,6 +340,8 @@ def test_data_key_size_limits(qkms: Qkms, command: str) -> None:
 
 
 def test_data_key_refuses_other_keys(qkms: Qkms) -> None:
+    result = qkms.fails(254, "generate-data-key", "--key-id", "alias/x", "--key-spec", "AES_256")
+    assert error_line("NotFoundException", "GenerateDataKey") in result.stderr
     rsa_key = qkms.new_key("--key-spec", "RSA_2048", "--key-usage", "ENCRYPT_DECRYPT")
     result = qkms.fails(254, "generate-data-key", "--key-id", rsa_key, "--key-spec", "AES_256")
     assert error_line("InvalidKeyUsageException", "GenerateDataKey") in result.stderr
