@@ -78,7 +78,7 @@ def _check_ed25519(algorithm: str, message: bytes, message_type: str) -> None:
 
 
 def sign(private_der: bytes, algorithm: str, message: bytes, message_type: str = "RAW") -> bytes:
-    """A signature in the form AWS KMS returns: DER ECDSA, PKCS#1 v1.5 or PSS, raw Ed25519."""
+    """A signature in the form AWS KMS returns: DER ECDSA, PKCS#1 v1.5 or PSS, raw Ed25519(ph)."""
     if message_type == "EXTERNAL_MU":
         raise MessageError("MessageType EXTERNAL_MU is only for ML-DSA keys.")
     key = keypairs.load_private(private_der)
