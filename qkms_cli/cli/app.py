@@ -39,9 +39,13 @@ class App:
     @property
     def keystore(self) -> Any:
         if self._keystore is None:
+            from qkms_cli.cli.keystore import ask_passphrase
             from qkms_cli.store.keystore import Keystore
+            from qkms_cli.store.master import Credentials
 
-            self._keystore = Keystore.open(self.home)
+            # A passphrase keystore asks on a terminal, and only when a secret is touched.
+            credentials = Credentials.from_env(prompt=ask_passphrase)
+            self._keystore = Keystore.open(self.home, credentials=credentials)
         return self._keystore
 
     def close(self) -> None:

@@ -29,10 +29,10 @@ def _read(path: str, flag: str, *, binary: bool) -> bytes:
         else:
             with open(Path(path).expanduser(), "rb") as handle:
                 data = handle.read(MAX_INPUT_BYTES + 1)
-    except OSError as exc:
-        raise click.BadParameter(
-            f"cannot read {path}: {exc.strerror or exc}", param_hint=flag
-        ) from None
+    # ValueError: a NUL or a lone surrogate in the name; RuntimeError: ~nosuchuser.
+    except (OSError, ValueError, RuntimeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not a valid file name"
+        raise click.BadParameter(f"cannot read {path!r}: {reason}", param_hint=flag) from None
     if len(data) > MAX_INPUT_BYTES:
         raise click.BadParameter(
             f"{path} is larger than {MAX_INPUT_BYTES} bytes, far beyond any API limit",
@@ -57,6 +57,13 @@ def _looks_like_base64_blob(data: bytes) -> bool:
     return data.lstrip()[:4] == b"UUsB"
 
 
+def _is_file(value: str) -> bool:
+    try:
+        return Path(value).expanduser().is_file()
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: ~nosuchuser
+        return False
+
+
 def parse_blob(value: str, flag: str) -> bytes:
     """A binary member: base64 text, fileb://PATH (raw) or file://PATH (base64 text)."""
     if value.startswith("fileb://"):
@@ -75,9 +82,9 @@ def parse_blob(value: str, flag: str) -> bytes:
                 param_hint=flag,
             )
         return decoded
-    decoded = b64decode_strict(value.encode("utf-8", "surrogateescape"))
+    decoded = b64decode_strict(value.encode("utf-8", "surrogatepass"))
     if decoded is None:
-        if value and "\n" not in value and Path(value).expanduser().is_file():
+        if value and "\n" not in value and _is_file(value):
             raise click.BadParameter(
                 f"{value} is a file: pass fileb://{value} for its raw bytes, or "
                 f"file://{value} if it holds base64 text",
@@ -186,7 +193,7 @@ def from_json(shape: dict[str, Any], value: Any, path: str) -> Any:
             raise ParamValidationError(
                 f"Invalid type for parameter {path}: expected base64 text", member=path
             )
-        decoded = b64decode_strict(value.encode())
+        decoded = b64decode_strict(value.encode("utf-8", "surrogatepass"))
         if decoded is None:
             raise ParamValidationError(f"Invalid base64 for parameter {path}", member=path)
         return decoded

@@ -52,6 +52,14 @@ def validate_request(members: dict[str, Any], required: list[str], request: dict
             _check(members[name], value, name)
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _check(shape: dict[str, Any], value: Any, path: str) -> None:
     kind = shape["type"]
     sensitive = shape.get("sensitive") or kind == "blob"
@@ -83,6 +91,12 @@ def _check(shape: dict[str, Any], value: Any, path: str) -> None:
                 path,
             )
     elif kind in ("string", "blob", "list", "map"):
+        if kind == "string" and not _is_utf8(value):
+            raise _fail(
+                f"Invalid value for parameter {path}: it is not valid UTF-8 text "
+                "(undecodable bytes or a lone surrogate)",
+                path,
+            )
         size = len(value)
         shown = "" if sensitive or kind != "string" else f", value: {value!r}"
         if "min" in shape and size < shape["min"]:

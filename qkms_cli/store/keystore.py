@@ -17,6 +17,7 @@ from qkms_cli.errors import (
     KeystoreError,
     KeyUnavailableException,
 )
+from qkms_cli.store import master
 from qkms_cli.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "keystore.db"
@@ -24,9 +25,24 @@ MASTER_KEY_NAME = "master.key"
 DEFAULT_ACCOUNT_ID = "111122223333"
 # How long a writer waits for another process's transaction before DependencyTimeoutException.
 DEFAULT_BUSY_TIMEOUT = 10.0
-_MASTER_CHECK = b"qkms master key check"
+MASTER_CHECK = b"qkms master key check"
+# A new key file waits under this name until the transaction that needs it has committed.
+PENDING_KEY_NAME = "master.key.new"
 
 Clock = Callable[[], float]
+
+
+def _busy_timeout() -> float:
+    text = os.environ.get("QKMS_BUSY_TIMEOUT")
+    if not text:
+        return DEFAULT_BUSY_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise KeystoreError(f"QKMS_BUSY_TIMEOUT must be a number of seconds, not {text!r}.")
+    return value
 
 
 def default_home() -> Path:
@@ -37,12 +53,17 @@ def default_home() -> Path:
 
 def resolve_home(home: str | os.PathLike[str] | None) -> Path:
     """`--home`, else `QKMS_HOME`, else the platform's config dir."""
+    return _locate(home)[0]
+
+
+def _locate(home: str | os.PathLike[str] | None) -> tuple[Path, bool]:
+    """The home, and whether the user named it (then a missing parent is a typo, not ours to make)."""
     if home:
-        return Path(home).expanduser()
+        return Path(home).expanduser(), True
     env = os.environ.get("QKMS_HOME")
     if env:
-        return Path(env).expanduser()
-    return default_home()
+        return Path(env).expanduser(), True
+    return default_home(), False
 
 
 def _check_private(path: Path, *, is_dir: bool) -> None:
@@ -73,17 +94,116 @@ def _translate(exc: sqlite3.Error, path: Path, timeout: float) -> Exception:
     return KeystoreError(f"The keystore {path} cannot be used: {exc}.")
 
 
+def prepare_home(home: str | os.PathLike[str] | None, *, create: bool = True) -> Path:
+    """The home directory, made 0700 on first use and refused when other users can reach it."""
+    path, explicit = _locate(home)
+    if path.exists() and not path.is_dir():
+        raise KeystoreError(f"The keystore home {path} is not a directory.")
+    if not path.exists():
+        if not create:
+            raise KeystoreError(
+                f"There is no keystore in {path}. Create one with: qkms keystore init"
+            )
+        if explicit and not path.parent.is_dir():
+            raise KeystoreError(
+                f"Cannot create the keystore home {path}: its parent directory {path.parent} "
+                "does not exist. Create it first, or check --home / QKMS_HOME."
+            )
+    try:
+        # The platform's config dir may not exist yet on a fresh machine; qkms makes it.
+        path.mkdir(mode=0o700, parents=not explicit, exist_ok=True)
+    except OSError as exc:
+        raise KeystoreError(f"Cannot create the keystore home {path}: {exc.strerror}.") from None
+    if not path.is_dir():
+        raise KeystoreError(f"The keystore home {path} is not a directory.")
+    _check_private(path, is_dir=True)
+    return path
+
+
+def create_private(path: Path) -> None:
+    """Create the file (if missing) 0600 before anything writes a byte into it."""
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError as exc:
+        raise KeystoreError(f"Cannot open {path}: {exc.strerror}.") from None
+    _check_private(path, is_dir=False)
+
+
+def write_key_file(path: Path, key: bytes) -> None:
+    """Write a key file 0600 and flush it to disk (replacing a stale one of the same name)."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, key)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or unlink in the directory durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_key_file(path: Path) -> bytes | None:
+    """A master key file's 32 bytes, None if there is no such file."""
+    try:
+        _check_private(path, is_dir=False)
+        key = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise KeystoreError(f"Cannot read the master key {path}: {exc.strerror}.") from None
+    if len(key) != wrap.MASTER_KEY_SIZE:
+        raise KeystoreError(
+            f"The master key {path} is damaged ({len(key)} bytes, expected {wrap.MASTER_KEY_SIZE})."
+        )
+    return key
+
+
+def opens_verifier(key: bytes, check: bytes | None) -> bool:
+    """Whether key is the master key whose verifier is check."""
+    if not isinstance(check, bytes):
+        return False
+    try:
+        wrap.unwrap(key, check, wrap.secret_aad("master-check"))
+    except wrap.UnwrapError:
+        return False
+    return True
+
+
+def new_verifier(key: bytes) -> bytes:
+    return wrap.wrap(key, MASTER_CHECK, wrap.secret_aad("master-check"))
+
+
 class Keystore:
     """An open keystore; pass it around, never keep it in a global."""
 
-    def __init__(self, home: Path, conn: sqlite3.Connection, clock: Clock, timeout: float):
+    def __init__(
+        self,
+        home: Path,
+        conn: sqlite3.Connection,
+        clock: Clock,
+        timeout: float,
+        credentials: master.Credentials | None = None,
+    ):
         self.home = home
         self.path = home / DB_NAME
         self._conn = conn
         self._clock = clock
         self._timeout = timeout
+        self._credentials = credentials or master.Credentials.from_env()
         self._master: bytes | None = None
+        self._master_check: bytes | None = None
         self._account_id: str | None = None
+        self._new: master.NewMaster | None = None
+        self._new_account_id: str | None = None
+        # True when this call made the keystore (`keystore init` refuses an existing one).
+        self.created = False
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -94,34 +214,34 @@ class Keystore:
         *,
         clock: Clock | None = None,
         timeout: float | None = None,
+        credentials: master.Credentials | None = None,
+        create: bool = True,
+        new: master.NewMaster | None = None,
+        account_id: str | None = None,
     ) -> Keystore:
-        """Open (creating on first use) the keystore in home; purge keys whose deletion is due."""
-        path = resolve_home(home)
+        """Open (creating on first use unless create is False) the keystore in home.
+
+        A new keystore gets its master key as `new` says, else as the environment says
+        (QKMS_MASTER_KEY, QKMS_PASSPHRASE, else a random master.key). Keys whose deletion is
+        due are purged.
+        """
         if timeout is None:
-            timeout = float(os.environ.get("QKMS_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
-        try:
-            path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        except OSError as exc:
-            raise KeystoreError(
-                f"Cannot create the keystore home {path}: {exc.strerror}."
-            ) from None
-        if not path.is_dir():
-            raise KeystoreError(f"The keystore home {path} is not a directory.")
-        _check_private(path, is_dir=True)
+            timeout = _busy_timeout()
+        path = prepare_home(home, create=create)
         db = path / DB_NAME
-        try:
-            # Create the file ourselves so it is 0600 before SQLite writes a byte into it.
-            os.close(os.open(db, os.O_RDWR | os.O_CREAT, 0o600))
-        except OSError as exc:
-            raise KeystoreError(f"Cannot open the keystore {db}: {exc.strerror}.") from None
-        _check_private(db, is_dir=False)
+        if not create and not db.exists():
+            raise KeystoreError(
+                f"There is no keystore in {path}. Create one with: qkms keystore init"
+            )
+        create_private(db)
         try:
             conn = sqlite3.connect(db, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
             raise _translate(exc, db, timeout) from None
-        store = cls(path, conn, clock or time.time, timeout)
+        store = cls(path, conn, clock or time.time, timeout, credentials)
+        store._new, store._new_account_id = new, account_id
         try:
-            store._prepare()
+            store._prepare(create)
         except sqlite3.Error as exc:
             conn.close()
             raise _translate(exc, db, timeout) from None
@@ -130,7 +250,7 @@ class Keystore:
             raise
         return store
 
-    def _prepare(self) -> None:
+    def _prepare(self, create: bool) -> None:
         conn = self._conn
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -139,14 +259,28 @@ class Keystore:
                 f"The keystore {self.path} has schema version {version}, newer than this qkms "
                 f"understands ({SCHEMA_VERSION}). Upgrade qkms."
             )
+        if version == 0 and not create:
+            raise KeystoreError(
+                f"There is no keystore in {self.home}. Create one with: qkms keystore init"
+            )
         if version < SCHEMA_VERSION:
             self._migrate()
         self.purge_expired()
 
     def _migrate(self) -> None:
         conn = self._conn
-        # WAL lets readers go on while one process writes; it persists in the file.
-        conn.execute("PRAGMA journal_mode = WAL")
+        # WAL lets readers go on while one process writes; it persists in the file. Switching
+        # takes an exclusive lock, and when processes opening a new keystore race to switch,
+        # SQLite answers "locked" at once rather than wait (a would-be deadlock): retry.
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005 + (os.getpid() % 10) * 0.002)
         conn.execute("PRAGMA synchronous = NORMAL")
         with self.write():
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -155,72 +289,129 @@ class Keystore:
                     if statement.strip():
                         conn.execute(statement)
             if version == 0:
-                master = self._create_master_key()
-                check = wrap.wrap(master, _MASTER_CHECK, wrap.secret_aad("master-check"))
-                conn.executemany(
-                    "INSERT INTO meta (name, value) VALUES (?, ?)",
-                    [
-                        ("account_id", os.environ.get("QKMS_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)),
-                        ("master_mode", "keyfile"),
-                        ("master_check", check),
-                        ("created", self.now()),
-                    ],
-                )
+                self._initialise(self._new or master.NewMaster.from_env())
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    def _create_master_key(self) -> bytes:
-        key_path = self.home / MASTER_KEY_NAME
-        if key_path.exists():
+    def _initialise(self, new: master.NewMaster) -> None:
+        account_id = self._new_account_id or os.environ.get("QKMS_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
+        key, params = self._make_master(new)
+        check = new_verifier(key)
+        rows: list[tuple[str, Any]] = [
+            ("account_id", account_id),
+            ("master_mode", new.mode),
+            ("master_check", check),
+            ("created", self.now()),
+        ]
+        if params is not None:
+            rows.append(("kdf", params.dump()))
+        self._conn.executemany("INSERT INTO meta (name, value) VALUES (?, ?)", rows)
+        if new.mode == master.KEYFILE and not (self.home / MASTER_KEY_NAME).exists():
+            self._install_pending_key()
+        self._master, self._master_check = key, check
+        self.created = True
+
+    def _make_master(self, new: master.NewMaster) -> tuple[bytes, master.ScryptParams | None]:
+        """A new master key; a new key file goes to master.key.new until the caller commits."""
+        if new.mode == master.PASSPHRASE:
+            assert new.passphrase is not None
+            params = master.ScryptParams.new()
+            return master.derive(new.passphrase, params), params
+        if new.mode == master.EXTERNAL:
+            assert new.raw_key is not None
+            return new.raw_key, None
+        if not self._conn.in_transaction:  # pragma: no cover - a programming error
+            raise RuntimeError("a new key file is made inside the write transaction only")
+        existing = read_key_file(self.home / MASTER_KEY_NAME)
+        if self.created is False and existing is not None and self.meta("master_check") is None:
             # A process killed before committing its initialisation left this; nothing used it.
-            return self._read_master_key()
+            return existing, None
         key = os.urandom(wrap.MASTER_KEY_SIZE)
-        tmp = self.home / f".{MASTER_KEY_NAME}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        write_key_file(self.home / PENDING_KEY_NAME, key)
+        return key, None
+
+    def _install_pending_key(self) -> None:
+        """Move master.key.new into place: the last step, after the commit that needs it."""
         try:
-            os.write(fd, key)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, key_path)  # atomic: never a half-written master.key
-        except FileExistsError:
-            key = self._read_master_key()
-        finally:
-            tmp.unlink(missing_ok=True)
+            os.replace(self.home / PENDING_KEY_NAME, self.home / MASTER_KEY_NAME)
+        except FileNotFoundError:
+            return  # another process finished the same move
+        fsync_dir(self.home)
+
+    # -- the master key ------------------------------------------------------------------------
+
+    def master_key(self) -> bytes:
+        """The master key, obtained and checked against the keystore's verifier on first use."""
+        if self._master is None:
+            check = self.meta("master_check")
+            if not isinstance(check, bytes):
+                raise KeystoreError(
+                    f"The keystore {self.path} has lost its master key verifier; restore a backup."
+                )
+            self._master = self._resolve_master(str(self.meta("master_mode")), check)
+            self._master_check = check
+        return self._master
+
+    def _current_master(self) -> bytes:
+        """The master key, re-checked inside a write transaction: a rekey may have committed."""
+        key = self.master_key()
+        if self.meta("master_check") != self._master_check:
+            self._master = None
+            key = self.master_key()
         return key
 
-    def _read_master_key(self) -> bytes:
+    def _resolve_master(self, mode: str, check: bytes) -> bytes:
+        raw = self._credentials.raw_key()
+        if raw is not None:
+            if not opens_verifier(raw, check):
+                raise KeystoreError(
+                    f"QKMS_MASTER_KEY is not the master key of the keystore {self.home}."
+                )
+            return raw
+        if mode == master.KEYFILE:
+            return self._keyfile_master(check)
+        if mode == master.PASSPHRASE:
+            passphrase = self._credentials.get_passphrase(
+                f"Passphrase for the keystore {self.home}"
+            )
+            if passphrase is None:
+                raise KeystoreError(
+                    f"The keystore {self.home} is protected by a passphrase: set QKMS_PASSPHRASE "
+                    "to it, or run on a terminal to be asked (QKMS_MASTER_KEY takes the raw key)."
+                )
+            key = master.derive(passphrase, master.ScryptParams.load(self.meta("kdf")))
+            if not opens_verifier(key, check):
+                raise KeystoreError(
+                    f"The passphrase is wrong: it does not open the keystore {self.home}."
+                )
+            return key
+        if mode == master.EXTERNAL:
+            raise KeystoreError(
+                f"The keystore {self.home} uses an external master key: set QKMS_MASTER_KEY to "
+                "it (32 bytes, base64)."
+            )
+        raise KeystoreError(
+            f"The keystore {self.path} names no known master key mode; restore a backup."
+        )
+
+    def _keyfile_master(self, check: bytes) -> bytes:
         key_path = self.home / MASTER_KEY_NAME
-        try:
-            _check_private(key_path, is_dir=False)
-            key = key_path.read_bytes()
-        except FileNotFoundError:
+        key = read_key_file(key_path)
+        if key is not None and opens_verifier(key, check):
+            return key
+        pending = read_key_file(self.home / PENDING_KEY_NAME)
+        if pending is not None and opens_verifier(pending, check):
+            # A rekey or restore committed, then stopped before moving its new key into place.
+            self._install_pending_key()
+            return pending
+        if key is None:
             raise KeystoreError(
                 f"The master key {key_path} is missing, so no secret in the keystore can be "
                 "opened. Put the original master.key back (from your backup)."
-            ) from None
-        except OSError as exc:
-            raise KeystoreError(f"Cannot read the master key {key_path}: {exc.strerror}.") from None
-        if len(key) != wrap.MASTER_KEY_SIZE:
-            raise KeystoreError(
-                f"The master key {key_path} is damaged ({len(key)} bytes, expected 32)."
             )
-        return key
-
-    def master_key(self) -> bytes:
-        """The master key, read and checked against the keystore's verifier on first use."""
-        if self._master is None:
-            key = self._read_master_key()
-            check = self.meta("master_check")
-            try:
-                wrap.unwrap(key, check, wrap.secret_aad("master-check"))
-            except wrap.UnwrapError:
-                raise KeystoreError(
-                    f"The master key {self.home / MASTER_KEY_NAME} does not belong to this "
-                    "keystore; put the original master.key back."
-                ) from None
-            self._master = key
-        return self._master
+        raise KeystoreError(
+            f"The master key {key_path} does not belong to this keystore; put the original "
+            "master.key back."
+        )
 
     def close(self) -> None:
         self._conn.close()
@@ -243,16 +434,25 @@ class Keystore:
             raise _translate(exc, self.path, self._timeout) from None
 
     def _one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
-        cur = self._exec(sql, params)
-        row = cur.fetchone()
-        if row is None:
-            return None
-        return dict(zip([c[0] for c in cur.description], row))
+        rows = self._all(sql, params, limit=1)
+        return rows[0] if rows else None
 
-    def _all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    def _all(self, sql: str, params: Any = (), *, limit: int | None = None) -> list[dict[str, Any]]:
         cur = self._exec(sql, params)
+        try:
+            # Rows are read lazily: a damaged page can surface here, not at execute().
+            rows = cur.fetchall() if limit is None else cur.fetchmany(limit)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path, self._timeout) from None
         names = [c[0] for c in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        return [dict(zip(names, row)) for row in rows]
+
+    def _rows(self, sql: str) -> list[tuple[Any, ...]]:
+        cur = self._exec(sql)
+        try:
+            return cur.fetchall()
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path, self._timeout) from None
 
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
@@ -338,12 +538,14 @@ class Keystore:
         rotation_type: str | None = None,
     ) -> None:
         aad = wrap.secret_aad("key-material", key_id, version, key_spec)
-        wrapped = wrap.wrap(self.master_key(), secret, aad)
-        self._exec(
-            "INSERT INTO key_material (key_id, version, created, rotation_type, public_key, wrapped)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (key_id, version, self.now(), rotation_type, public_key, wrapped),
-        )
+        with self.write():
+            wrapped = wrap.wrap(self._current_master(), secret, aad)
+            self._exec(
+                "INSERT INTO key_material"
+                " (key_id, version, created, rotation_type, public_key, wrapped)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (key_id, version, self.now(), rotation_type, public_key, wrapped),
+            )
 
     def material(self, key_id: str, version: int, key_spec: str) -> bytes:
         """The plaintext key material of one version; KeyUnavailableException if it is unusable."""
@@ -355,13 +557,25 @@ class Keystore:
                 f"Key material version {version} of key {key_id} is not in the keystore."
             )
         aad = wrap.secret_aad("key-material", key_id, version, key_spec)
-        try:
-            return wrap.unwrap(self.master_key(), row["wrapped"], aad)
-        except wrap.UnwrapError:
-            raise KeyUnavailableException(
-                f"The stored key material of key {key_id} (version {version}) failed "
-                "authentication: the keystore row was altered. Run `qkms keystore verify`."
-            ) from None
+        for _attempt in range(2):
+            try:
+                return wrap.unwrap(self.master_key(), row["wrapped"], aad)
+            except wrap.UnwrapError:
+                if self.meta("master_check") == self._master_check:
+                    break
+                # Another process rekeyed the keystore since this one read its master key.
+                self._master = None
+                row = (
+                    self._one(
+                        "SELECT wrapped FROM key_material WHERE key_id = ? AND version = ?",
+                        (key_id, version),
+                    )
+                    or row
+                )
+        raise KeyUnavailableException(
+            f"The stored key material of key {key_id} (version {version}) failed "
+            "authentication: the keystore row was altered. Run `qkms keystore verify`."
+        )
 
     def public_key(self, key_id: str, version: int) -> bytes | None:
         row = self._one(
@@ -434,3 +648,141 @@ class Keystore:
         return {
             r["tag_key"] for r in self._all("SELECT tag_key FROM tags WHERE key_id = ?", (key_id,))
         }
+
+    # -- maintenance -------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        return int(self._rows("PRAGMA user_version")[0][0])
+
+    def _has_table(self, name: str) -> bool:
+        return self._one("SELECT 1 AS found FROM sqlite_master WHERE name = ?", (name,)) is not None
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of keys by state and by spec, and of stored secrets; no secret is read."""
+        by_state = self._all("SELECT key_state, count(*) AS n FROM keys GROUP BY key_state")
+        by_spec = self._all("SELECT key_spec, count(*) AS n FROM keys GROUP BY key_spec")
+        secrets = self._one("SELECT count(*) AS n FROM key_material")
+        return {
+            "keys": sum(r["n"] for r in by_state),
+            "by_state": {r["key_state"]: r["n"] for r in by_state},
+            "by_spec": {r["key_spec"]: r["n"] for r in by_spec},
+            "secrets": secrets["n"] if secrets else 0,
+        }
+
+    def _secret_rows(self) -> list[dict[str, Any]]:
+        return self._all(
+            "SELECT m.key_id, m.version, k.key_spec, m.wrapped FROM key_material AS m "
+            "LEFT JOIN keys AS k ON k.key_id = m.key_id ORDER BY m.key_id, m.version"
+        )
+
+    def verify(self) -> dict[str, Any]:
+        """SQLite's integrity check, then every stored secret authenticated.
+
+        Returns {"secrets": checked, "pooled": pooled pairs checked, "problems": [...]}.
+        """
+        problems: list[str] = []
+        try:
+            rows = self._rows("PRAGMA integrity_check")
+            problems += [f"integrity check: {r[0]}" for r in rows if r[0] != "ok"]
+            for table, rowid, parent, _fk in self._rows("PRAGMA foreign_key_check"):
+                problems.append(f"{table} row {rowid}: refers to a missing {parent} row")
+            missing = self._all(
+                "SELECT k.key_id, k.current_version FROM keys AS k LEFT JOIN key_material AS m "
+                "ON m.key_id = k.key_id AND m.version = k.current_version WHERE m.key_id IS NULL"
+            )
+            problems += [
+                f"key {r['key_id']}: its current material (version {r['current_version']}) "
+                "is missing"
+                for r in missing
+            ]
+            secrets = self._secret_rows()
+        except KeystoreError as exc:
+            return {"secrets": 0, "pooled": 0, "problems": [*problems, exc.message]}
+        key = self.master_key()
+        for row in secrets:
+            where = f"key {row['key_id']} material version {row['version']}"
+            if row["key_spec"] is None:
+                problems.append(f"{where}: no such key")
+                continue
+            aad = wrap.secret_aad("key-material", row["key_id"], row["version"], row["key_spec"])
+            try:
+                wrap.unwrap(key, row["wrapped"], aad)
+            except (wrap.UnwrapError, TypeError):
+                problems.append(f"{where}: failed authentication (altered, moved or damaged)")
+        pooled, pool_problems = 0, []
+        if self._has_table("key_pair_pool"):
+            from qkms_cli.store import pool
+
+            try:
+                pooled, pool_problems = pool.verify(self, key)
+            except KeystoreError as exc:
+                pool_problems = [exc.message]
+        return {"secrets": len(secrets), "pooled": pooled, "problems": problems + pool_problems}
+
+    def rekey(
+        self, new: master.NewMaster, *, _fault: Callable[[str], None] | None = None
+    ) -> dict[str, Any]:
+        """Re-wrap every secret under a new master key in one transaction.
+
+        Returns {"old_mode": ..., "secrets": re-wrapped key materials, "pooled": pooled pairs}.
+
+        A new key file is written as master.key.new before the commit and moved into place after
+        it; until then the old master.key opens the old keystore, and a process that finds the
+        commit done but the move not yet made finishes it (see _keyfile_master). `_fault` is a
+        test seam called after each row ("row") and after the commit ("committed").
+        """
+        old_key = self.master_key()
+        old_mode = str(self.meta("master_mode"))
+        with self.write():
+            if self.meta("master_check") != self._master_check:
+                raise KeystoreError(
+                    "Another process rekeyed the keystore meanwhile; run the command again."
+                )
+            key, params = self._make_master(new)
+            rows = self._secret_rows()
+            for row in rows:
+                aad = wrap.secret_aad(
+                    "key-material", row["key_id"], row["version"], row["key_spec"]
+                )
+                try:
+                    secret = wrap.unwrap(old_key, row["wrapped"], aad)
+                except (wrap.UnwrapError, TypeError):
+                    raise KeystoreError(
+                        f"Key {row['key_id']} material version {row['version']} does not "
+                        "authenticate, so the keystore was not rekeyed. Run `qkms keystore verify`."
+                    ) from None
+                self._exec(
+                    "UPDATE key_material SET wrapped = ? WHERE key_id = ? AND version = ?",
+                    (wrap.wrap(key, secret, aad), row["key_id"], row["version"]),
+                )
+                if _fault is not None:
+                    _fault("row")
+            pooled = 0
+            if self._has_table("key_pair_pool"):
+                from qkms_cli.store import pool
+
+                pooled = pool.rewrap(self, old_key, key)
+            check = new_verifier(key)
+            self._many(
+                "INSERT INTO meta (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                [("master_mode", new.mode), ("master_check", check)],
+            )
+            if params is not None:
+                self._many(
+                    "INSERT INTO meta (name, value) VALUES (?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    [("kdf", params.dump())],
+                )
+            else:
+                self._exec("DELETE FROM meta WHERE name = 'kdf'")
+        if _fault is not None:
+            _fault("committed")
+        if new.mode == master.KEYFILE:
+            self._install_pending_key()
+        else:
+            # No secret stays on disk; backups from before the rekey need the old key, kept
+            # beside them by `keystore backup --with-master-key`.
+            (self.home / MASTER_KEY_NAME).unlink(missing_ok=True)
+        self._master, self._master_check = key, check
+        return {"old_mode": old_mode, "secrets": len(rows), "pooled": pooled}

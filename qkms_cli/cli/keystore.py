@@ -1,0 +1,175 @@
+"""`qkms keystore ...`: make, inspect, verify, rekey, back up and restore the keystore."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from qkms_cli.cli.app import App
+
+MODES = ("keyfile", "passphrase", "external")
+
+
+def ask_secret(question: str, confirm: bool = False) -> str | None:
+    """Ask for a passphrase on the terminal (hidden, on stderr); None when there is no terminal."""
+    if not sys.stdin.isatty():
+        return None
+    answer: str = click.prompt(
+        question,
+        hide_input=True,
+        confirmation_prompt=confirm,
+        err=True,
+        default="",
+        show_default=False,
+    )
+    return answer or None
+
+
+def ask_passphrase(question: str) -> str | None:
+    """The prompt every command uses to open a passphrase keystore."""
+    return ask_secret(question, False)
+
+
+def _command(name: str, help_text: str, example: str) -> Callable[[Callable[..., Any]], Any]:
+    """A keystore subcommand with the global options, its example in the help, output rendered."""
+
+    def decorate(func: Callable[..., Any]) -> click.Command:
+        def callback(**values: Any) -> None:
+            from qkms_cli.cli import app_of
+
+            ctx = click.get_current_context()
+            app = app_of(ctx)
+            app.update(
+                home=values.pop("home"),
+                output=values.pop("output"),
+                query=values.pop("query"),
+                debug=values.pop("debug"),
+            )
+            app.operation = f"keystore {name}"
+            response = func(app, **values)
+            for note in response.pop("Notes", []):
+                click.echo(f"qkms: note: {note}", err=True)
+            app.render(f"Keystore{name.title()}", response)
+
+        from qkms_cli.cli import global_options
+
+        command = click.Command(
+            name,
+            callback=callback,
+            params=[*getattr(func, "__click_params__", [])[::-1], *global_options()],
+            help=f"{help_text}\n\n\b\nExample:\n  {example}",
+            short_help=help_text.split("\n")[0],
+        )
+        keystore.add_command(command)
+        return command
+
+    return decorate
+
+
+@click.group(
+    "keystore",
+    help="Make, inspect, verify, rekey, back up and restore the keystore.\n\n"
+    "\b\nExample:\n  QKMS_PASSPHRASE=... qkms keystore init && qkms keystore info",
+)
+def keystore() -> None:
+    """The group; its subcommands are registered below."""
+
+
+@_command(
+    "init",
+    "Make a keystore: a random master.key (default), a passphrase (scrypt), or QKMS_MASTER_KEY.\n\n"
+    "The mode follows from what is given: --passphrase-file or QKMS_PASSPHRASE make a passphrase "
+    "keystore, QKMS_MASTER_KEY an external-key one; --mode passphrase asks on a terminal. A "
+    "passphrase keystore keeps no secret on disk, and every later command needs the passphrase "
+    "(QKMS_PASSPHRASE, or a prompt on a terminal).",
+    "qkms keystore init --mode passphrase --account-id 123456789012",
+)
+@click.option("--mode", type=click.Choice(MODES), help="Where the master key comes from.")
+@click.option(
+    "--passphrase-file", metavar="PATH", help="Read the passphrase from PATH's first line."
+)
+@click.option(
+    "--account-id", metavar="ID", help="The 12-digit account id in ARNs (default 111122223333)."
+)
+def init(app: App, mode: str | None, passphrase_file: str | None, account_id: str | None) -> Any:
+    from qkms_cli.service import admin
+
+    return admin.init(
+        app.home, mode=mode, passphrase_file=passphrase_file, account_id=account_id, ask=ask_secret
+    )
+
+
+@_command(
+    "info",
+    "Show the keystore's path, account id, schema version, master key mode and key counts.",
+    "qkms keystore info --query Keys",
+)
+def info(app: App) -> Any:
+    from qkms_cli.service import admin
+
+    return admin.info(app.home)
+
+
+@_command(
+    "verify",
+    "Check the database (SQLite's integrity check) and authenticate every stored secret.\n\n"
+    "Exit status 253 with a list of the bad rows when anything fails.",
+    "qkms keystore verify",
+)
+def verify(app: App) -> Any:
+    from qkms_cli.service import admin
+
+    return admin.verify(app.home, ask=ask_secret)
+
+
+@_command(
+    "rekey",
+    "Re-wrap every secret under a new master key, in one transaction.\n\n"
+    "A new passphrase (QKMS_NEW_PASSPHRASE, --new-passphrase-file, or a prompt), a new random "
+    "master.key, or a change of mode with --to. The current passphrase or key opens the keystore "
+    "first. If the rekey is interrupted, the keystore keeps its old master key.",
+    "QKMS_NEW_PASSPHRASE=... qkms keystore rekey --to passphrase",
+)
+@click.option(
+    "--to", "to", type=click.Choice(MODES), help="The new mode (default: the current one)."
+)
+@click.option("--new-passphrase-file", metavar="PATH", help="Read the new passphrase from PATH.")
+def rekey(app: App, to: str | None, new_passphrase_file: str | None) -> Any:
+    from qkms_cli.service import admin
+
+    return admin.rekey(app.home, to=to, new_passphrase_file=new_passphrase_file, ask=ask_secret)
+
+
+@_command(
+    "backup",
+    "Copy the keystore to PATH while it is in use (SQLite's backup API); the copy stays "
+    "encrypted.\n\n"
+    "A key-file keystore's backup is useless without its master.key: --with-master-key writes it "
+    "to PATH.master.key.",
+    "qkms keystore backup ~/qkms-backup.db --with-master-key",
+)
+@click.argument("path")
+@click.option("--with-master-key", is_flag=True, help="Also write master.key to PATH.master.key.")
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+def backup(app: App, path: str, with_master_key: bool, force: bool) -> Any:
+    from qkms_cli.service import admin
+
+    return admin.backup(app.home, path, with_master_key=with_master_key, force=force)
+
+
+@_command(
+    "restore",
+    "Make the backup at PATH the keystore of the home (an empty home, or --force).\n\n"
+    "A key-file backup needs its master key: --master-key-file, else PATH.master.key beside it.",
+    "qkms --home ~/.config/qkms-restored keystore restore ~/qkms-backup.db",
+)
+@click.argument("path")
+@click.option("--master-key-file", metavar="FILE", help="The backup's master.key.")
+@click.option("--force", is_flag=True, help="Replace a keystore that already holds keys.")
+def restore(app: App, path: str, master_key_file: str | None, force: bool) -> Any:
+    from qkms_cli.service import admin
+
+    return admin.restore(app.home, path, master_key_file=master_key_file, force=force)
