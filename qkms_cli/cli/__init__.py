@@ -26,6 +26,7 @@ from qkms_cli.errors import (
 # Commands that are not one API operation: "name": ("module:attribute", short help).
 EXTRA_COMMANDS: dict[str, tuple[str, str]] = {
     "blob": ("qkms_cli.cli.blob:blob", "Look inside qkms ciphertext blobs."),
+    "__complete-keys": ("qkms_cli.cli.complete:complete_keys", "Key ids and aliases (hidden)."),
     "keystore": (
         "qkms_cli.cli.keystore:keystore",
         "Make, inspect, verify, rekey, back up and restore the keystore.",

@@ -1,0 +1,50 @@
+"""`qkms __complete-keys`: key ids and alias names for the shell completions (hidden)."""
+
+from __future__ import annotations
+
+import click
+
+# Completion lists stay short enough to show; a keystore with more keys completes the first ones.
+MAX_KEYS = 1000
+MAX_ALIASES = 1000
+
+
+@click.command(
+    "__complete-keys",
+    hidden=True,
+    help=(
+        "Print the alias names and key ids of the keystore, one a line, for shell completion. "
+        "Prints nothing, and never creates a keystore, when there is none or it cannot be read.\n\n"
+        "\b\nExample:\n  qkms __complete-keys --aliases-only"
+    ),
+)
+@click.option("--home", metavar="DIR", help="Keystore directory, as for every command.")
+@click.option("--aliases-only", is_flag=True, help="Only alias names (for --alias-name).")
+@click.pass_context
+def complete_keys(ctx: click.Context, home: str | None, aliases_only: bool) -> None:
+    from qkms_cli import service
+    from qkms_cli.cli import app_of
+    from qkms_cli.errors import QkmsError
+    from qkms_cli.store.keystore import Keystore
+
+    words: list[str] = []
+    try:
+        keystore = Keystore.open(home or app_of(ctx).home, create=False)
+    except QkmsError:
+        return
+    try:
+        request: dict[str, object] = {"Limit": 100}
+        while len(words) < MAX_ALIASES:
+            page = service.call(keystore, "ListAliases", request)
+            words.extend(a["AliasName"] for a in page["Aliases"])
+            if not page.get("Truncated"):
+                break
+            request = {"Limit": 100, "Marker": page["NextMarker"]}
+        if not aliases_only:
+            keys = service.call(keystore, "ListKeys", {"Limit": MAX_KEYS})
+            words.extend(k["KeyId"] for k in keys["Keys"])
+    except QkmsError:
+        pass
+    finally:
+        keystore.close()
+    click.echo("\n".join(words[: MAX_ALIASES + MAX_KEYS]) if words else "", nl=bool(words))
