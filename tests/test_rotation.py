@@ -332,10 +332,13 @@ def test_list_rotations_pages_in_the_api(home: Path, clock: Clock) -> None:
         ("list-rotations", "ListKeyRotations"),
     ],
 )
-def test_rotation_commands_take_a_key_id_or_arn_only(qkms: Qkms, command: str, op: str) -> None:
+def test_rotation_commands_take_every_key_id_form(qkms: Qkms, command: str, op: str) -> None:
+    # Issue 2: KeyId takes a key id, key ARN, alias name or alias ARN everywhere.
     key = qkms.new_key()
     qkms.ok("aliases", "create", "--alias-name", "alias/rotating", "--target-key-id", key)
-    result = qkms.fails(254, "keys", command, "--key-id", "alias/rotating")
+    for form in ("alias/rotating", "arn:verenc:111122223333:alias/rotating"):
+        assert qkms("keys", command, "--key-id", form).exit_code == 0
+    result = qkms.fails(254, "keys", command, "--key-id", "alias/missing")
     assert error_line("NotFoundException", op) in result.stderr
     missing = "00000000-0000-4000-8000-000000000000"
     result = qkms.fails(254, "keys", command, "--key-id", missing)

@@ -79,7 +79,7 @@ def _rotatable(keystore: Keystore, key: dict[str, Any], op: str) -> None:
 def enable_key_rotation(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     days = request.get("RotationPeriodInDays", DEFAULT_ROTATION_DAYS)
     with keystore.write():
-        key = find_key(keystore, request["KeyId"], allow_alias=False)
+        key = find_key(keystore, request["KeyId"])
         require_state(keystore, key)
         _rotatable(keystore, key, "EnableKeyRotation")
         keystore.update_key(
@@ -91,7 +91,7 @@ def enable_key_rotation(keystore: Keystore, request: dict[str, Any]) -> dict[str
 @handles("DisableKeyRotation")
 def disable_key_rotation(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
-        key = find_key(keystore, request["KeyId"], allow_alias=False)
+        key = find_key(keystore, request["KeyId"])
         require_state(keystore, key)
         _rotatable(keystore, key, "DisableKeyRotation")
         keystore.update_key(key["key_id"], rotation_period_days=None, next_rotation=None)
@@ -105,7 +105,7 @@ def _settled(keystore: Keystore, key: dict[str, Any]) -> dict[str, Any]:
 
 @handles("GetKeyRotationStatus")
 def get_key_rotation_status(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
-    key = find_key(keystore, request["KeyId"], allow_alias=False)
+    key = find_key(keystore, request["KeyId"])
     _rotatable(keystore, key, "GetKeyRotationStatus")
     key = _settled(keystore, key)
     enabled = key["rotation_period_days"] is not None
@@ -122,7 +122,7 @@ def get_key_rotation_status(keystore: Keystore, request: dict[str, Any]) -> dict
 @handles("RotateKeyOnDemand")
 def rotate_key_on_demand(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
-        key = find_key(keystore, request["KeyId"], allow_alias=False)
+        key = find_key(keystore, request["KeyId"])
         require_state(keystore, key)
         _rotatable(keystore, key, "RotateKeyOnDemand")
         done = sum(
@@ -141,7 +141,7 @@ def rotate_key_on_demand(keystore: Keystore, request: dict[str, Any]) -> dict[st
 
 @handles("ListKeyRotations")
 def list_key_rotations(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
-    key = find_key(keystore, request["KeyId"], allow_alias=False)
+    key = find_key(keystore, request["KeyId"])
     _rotatable(keystore, key, "ListKeyRotations")
     key = _settled(keystore, key)
     limit = request.get("Limit", LIST_ROTATIONS_DEFAULT_LIMIT)

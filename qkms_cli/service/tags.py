@@ -34,7 +34,7 @@ def check_new_tags(tags: list[dict[str, str]], existing: set[str]) -> dict[str, 
 @handles("TagResource")
 def tag_resource(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
-        key = find_key(keystore, request["KeyId"], allow_alias=False)
+        key = find_key(keystore, request["KeyId"])
         require_state(keystore, key, "Enabled", "Disabled", "PendingImport")
         tags = check_new_tags(request["Tags"], keystore.tag_keys(key["key_id"]))
         keystore.put_tags(key["key_id"], tags)
@@ -44,7 +44,7 @@ def tag_resource(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
 @handles("UntagResource")
 def untag_resource(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
-        key = find_key(keystore, request["KeyId"], allow_alias=False)
+        key = find_key(keystore, request["KeyId"])
         require_state(keystore, key, "Enabled", "Disabled", "PendingImport")
         keystore.delete_tags(key["key_id"], list(request["TagKeys"]))
     return {}
@@ -52,7 +52,7 @@ def untag_resource(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any
 
 @handles("ListResourceTags")
 def list_resource_tags(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
-    key = find_key(keystore, request["KeyId"], allow_alias=False)
+    key = find_key(keystore, request["KeyId"])
     limit = min(request.get("Limit", LIST_TAGS_DEFAULT_LIMIT), LIST_TAGS_DEFAULT_LIMIT)
     marker = request.get("Marker")
     if marker is not None and not marker:
