@@ -78,6 +78,7 @@ def create_key(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
         "key_usage": key_usage,
         "key_state": "Enabled",
     }
+    keystore.master_key()  # a passphrase is derived (or asked for) before the write lock is taken
     with keystore.write():
         keystore.insert_key(row)
         keystore.put_material(key_id, 1, key_spec, secret, public_key=public)
