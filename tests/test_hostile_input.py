@@ -64,6 +64,20 @@ def test_decrypt_random_blobs(qkms: Qkms, home: Path, blob: bytes) -> None:
 
 
 @FUZZ
+@given(blob=st.binary(max_size=300), mangle=st.sampled_from(["b64", "raw-stdin", "text"]))
+@example(blob=b"QK\x01\x01\x02\x09" + bytes(32), mangle="b64")
+def test_blob_inspect(qkms: Qkms, home: Path, blob: bytes, mangle: str) -> None:
+    _key(qkms, home)
+    if mangle == "b64":
+        result = qkms("blob", "inspect", b64(blob))
+    elif mangle == "raw-stdin":
+        result = qkms("blob", "inspect", "-", input=blob)
+    else:
+        result = qkms("blob", "inspect", blob.decode("latin-1"))
+    _clean(result)
+
+
+@FUZZ
 @given(data=st.data())
 def test_decrypt_mutated_real_blobs(qkms: Qkms, home: Path, data: st.DataObject) -> None:
     key = _key(qkms, home)
