@@ -171,3 +171,53 @@ def test_passphrase_through_the_real_binary(run_bin, home: Path) -> None:
     missing = run_bin("keys", "create", input=b"typed\n")
     assert missing.returncode == 253
     assert b"set QKMS_PASSPHRASE" in missing.stderr
+
+
+def _on_a_terminal(
+    qkms_bin: str, args: list[str], answers: list[str], home: Path
+) -> tuple[int, str]:
+    """Run qkms with a pseudo-terminal as its controlling terminal, typing answers at prompts."""
+    import pty
+    import select
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: its stdin, stdout, stderr and /dev/tty are the terminal
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QKMS_PASS")}
+        env["QKMS_HOME"] = str(home)
+        os.execve(qkms_bin, [qkms_bin, *args], env)
+    seen = b""
+    pending = list(answers)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child closed the terminal: it has exited
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if pending and seen.rstrip().endswith(b":"):
+                os.write(fd, pending.pop(0).encode() + b"\n")
+                seen += b"<answered>"
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
+
+
+def test_passphrase_asked_on_a_terminal(qkms_bin: str, home: Path) -> None:
+    code, screen = _on_a_terminal(
+        qkms_bin, ["keystore", "init", "--mode", "passphrase"], [PASSPHRASE, PASSPHRASE], home
+    )
+    assert code == 0, screen
+    assert "Passphrase for the new keystore" in screen and "Repeat for confirmation" in screen
+    assert PASSPHRASE not in screen  # hidden input is not echoed
+    code, screen = _on_a_terminal(qkms_bin, ["keys", "create"], [PASSPHRASE], home)
+    assert code == 0, screen
+    assert f"Passphrase for the keystore {home}" in screen
+    code, screen = _on_a_terminal(qkms_bin, ["keys", "list"], [], home)
+    assert code == 0 and "Passphrase" not in screen  # no secret touched, nothing asked
+    code, screen = _on_a_terminal(qkms_bin, ["keys", "create"], ["wrong"], home)
+    assert code == 253 and "The passphrase is wrong" in screen
