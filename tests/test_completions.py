@@ -36,7 +36,8 @@ def rendered() -> dict[str, str]:
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_completions_are_current(rendered: dict[str, str], shell: str) -> None:
     path = COMPLETIONS / f"qkms.{shell}"
-    assert path.exists() and path.read_text() == rendered[shell], (
+    current = path.exists() and path.read_text() == rendered[shell]
+    assert current, (
         f"{path.relative_to(ROOT)} is stale: the commands or flags changed. "
         f"Regenerate with `python tools/gen_completions.py` and commit completions/."
     )

@@ -19,13 +19,6 @@ def _c(op: str, help: str, example: str) -> CommandSpec:
 KEY = "alias/my-app"
 
 
-def _key_id(alias: str = KEY) -> str:
-    """For operations that take a key id or ARN only (as AWS KMS): the id behind an alias."""
-    return f'"$(qkms keys describe --key-id {alias} --query KeyMetadata.KeyId --output text)"'
-
-
-KEY_ID = _key_id()
-
 GROUPS: dict[str, tuple[str, dict[str, CommandSpec]]] = {
     "keys": (
         "Create, inspect, rotate, tag and retire KMS keys.",
@@ -43,23 +36,21 @@ GROUPS: dict[str, tuple[str, dict[str, CommandSpec]]] = {
                 "List the keys in the keystore.",
                 "qkms keys list --query 'Keys[].KeyId' --output text",
             ),
-            "enable": _c(
-                "EnableKey", "Enable a disabled key.", f"qkms keys enable --key-id {KEY_ID}"
-            ),
+            "enable": _c("EnableKey", "Enable a disabled key.", f"qkms keys enable --key-id {KEY}"),
             "disable": _c(
                 "DisableKey",
                 "Disable a key: it can no longer be used.",
-                f"qkms keys disable --key-id {KEY_ID}",
+                f"qkms keys disable --key-id {KEY}",
             ),
             "schedule-deletion": _c(
                 "ScheduleKeyDeletion",
                 "Schedule a key's deletion after 7 to 30 days.",
-                f"qkms keys schedule-deletion --key-id {KEY_ID} --pending-window-in-days 7",
+                f"qkms keys schedule-deletion --key-id {KEY} --pending-window-in-days 7",
             ),
             "cancel-deletion": _c(
                 "CancelKeyDeletion",
                 "Cancel a scheduled deletion; the key stays disabled.",
-                f"qkms keys cancel-deletion --key-id {_key_id('alias/retired')}",
+                "qkms keys cancel-deletion --key-id alias/retired",
             ),
             "update-description": _c(
                 "UpdateKeyDescription",
@@ -69,40 +60,40 @@ GROUPS: dict[str, tuple[str, dict[str, CommandSpec]]] = {
             "enable-rotation": _c(
                 "EnableKeyRotation",
                 "Rotate a symmetric key automatically every N days (default 365).",
-                f"qkms keys enable-rotation --key-id {KEY_ID} --rotation-period-in-days 90",
+                f"qkms keys enable-rotation --key-id {KEY} --rotation-period-in-days 90",
             ),
             "disable-rotation": _c(
                 "DisableKeyRotation",
                 "Stop automatic rotation.",
-                f"qkms keys disable-rotation --key-id {KEY_ID}",
+                f"qkms keys disable-rotation --key-id {KEY}",
             ),
             "rotation-status": _c(
                 "GetKeyRotationStatus",
                 "Show whether and when a key rotates.",
-                f"qkms keys rotation-status --key-id {KEY_ID}",
+                f"qkms keys rotation-status --key-id {KEY}",
             ),
             "rotate": _c(
                 "RotateKeyOnDemand",
                 "Rotate a symmetric key now.",
-                f"qkms keys rotate --key-id {KEY_ID}",
+                f"qkms keys rotate --key-id {KEY}",
             ),
             "list-rotations": _c(
                 "ListKeyRotations",
                 "List a key's completed rotations.",
-                f"qkms keys list-rotations --key-id {KEY_ID}",
+                f"qkms keys list-rotations --key-id {KEY}",
             ),
             "tag": _c(
                 "TagResource",
                 "Add or replace tags on a key.",
-                f"qkms keys tag --key-id {KEY_ID} --tags TagKey=team,TagValue=payments",
+                f"qkms keys tag --key-id {KEY} --tags TagKey=team,TagValue=payments",
             ),
             "untag": _c(
                 "UntagResource",
                 "Remove tags from a key.",
-                f"qkms keys untag --key-id {KEY_ID} --tag-keys team",
+                f"qkms keys untag --key-id {KEY} --tag-keys team",
             ),
             "list-tags": _c(
-                "ListResourceTags", "List a key's tags.", f"qkms keys list-tags --key-id {KEY_ID}"
+                "ListResourceTags", "List a key's tags.", f"qkms keys list-tags --key-id {KEY}"
             ),
         },
     ),
