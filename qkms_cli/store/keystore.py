@@ -464,13 +464,19 @@ class Keystore:
         try:
             yield
         except BaseException:
-            self._conn.rollback()
+            self._rollback()
             raise
         try:
             self._conn.commit()
         except sqlite3.Error as exc:
-            self._conn.rollback()
+            self._rollback()
             raise _translate(exc, self.path, self._timeout) from None
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled back already (a full disk, an I/O error); the first error is
+        # the one worth reporting, so a failing rollback must not replace it.
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.rollback()
 
     def meta(self, name: str) -> Any:
         row = self._one("SELECT value FROM meta WHERE name = ?", (name,))
