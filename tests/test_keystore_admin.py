@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import sqlite3
@@ -351,3 +352,25 @@ def test_restore_force_replaces_a_damaged_keystore(qkms: Qkms, home: Path, tmp_p
     qkms.ok("keystore", "restore", str(dest), "--force")
     assert (home / "keystore.db.damaged").exists()
     _opens(qkms, pairs)
+
+
+def test_a_process_that_read_the_old_master_key_follows_a_rekey(qkms: Qkms, home: Path) -> None:
+    """A long-lived opener must not wrap new secrets under the key a rekey just retired."""
+    from qkms_cli import service
+    from qkms_cli.store import master
+    from qkms_cli.store.keystore import Keystore
+
+    pairs = _keys_and_blobs(qkms, 2)
+    early = Keystore.open(home)
+    other = Keystore.open(home)
+    try:
+        early.master_key()
+        other.rekey(master.NewMaster(master.KEYFILE))
+        made = service.call(early, "CreateKey", {})["KeyMetadata"]["KeyId"]
+        blob = base64.b64decode(pairs[0][1])
+        assert service.call(early, "Decrypt", {"CiphertextBlob": blob})["Plaintext"] == b"p0"
+    finally:
+        early.close()
+        other.close()
+    qkms.ok("keystore", "verify")
+    qkms.ok("encrypt", "--key-id", made, "--plaintext", b64(b"after"))
