@@ -23,13 +23,18 @@ from qkms_cli.errors import (
     QkmsError,
 )
 
-# Commands that are not one API operation: "name": ("module:attribute", short help).
+# Commands that are not one API operation: "name": ("module:attribute", short help); `qkms
+# --help` lists them from here without importing them, and leaves out internal `__...` ones.
 EXTRA_COMMANDS: dict[str, tuple[str, str]] = {
     "blob": ("qkms_cli.cli.blob:blob", "Look inside qkms ciphertext blobs."),
     "__complete-keys": ("qkms_cli.cli.complete:complete_keys", "Key ids and aliases (hidden)."),
     "keystore": (
         "qkms_cli.cli.keystore:keystore",
         "Make, inspect, verify, rekey, back up and restore the keystore.",
+    ),
+    "pool": (
+        "qkms_cli.cli.pool:pool",
+        "Pre-generate data key pairs for generate-data-key-pair to hand out.",
     ),
 }
 
@@ -106,14 +111,40 @@ class RootGroup(LazyGroup):
             command: click.Command = getattr(importlib.import_module(module), attr)
             self.commands[cmd_name] = command
             return command
-        hidden = aws_aliases().get(cmd_name)
-        if hidden is not None and cmd_name not in self.commands_spec:
+        hidden = None if cmd_name in self.commands_spec else aws_aliases().get(cmd_name)
+        if hidden is not None:
             from qkms_cli.cli.operation import OperationCommand
 
             alias = OperationCommand(cmd_name, hidden, hidden_alias=True)
             self.commands[cmd_name] = alias
             return alias
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the registries' short help: `qkms --help` builds no command.
+
+        Extra commands named `__...` are internal (shell completion helpers) and not listed.
+        """
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in GROUPS:
+                rows.append((name, GROUPS[name][0]))
+            elif name in EXTRA_COMMANDS:
+                if not name.startswith("__"):
+                    rows.append((name, EXTRA_COMMANDS[name][1]))
+            else:
+                rows.append((name, self.commands_spec[name].help))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> click.Context:
+        # Click would import shutil just to ask the terminal's width (a few ms of every --help);
+        # os tells it as well. The width is what click's HelpFormatter would make of it.
+        limit = self.context_settings.get("max_content_width") or 80
+        extra.setdefault("terminal_width", max(min(terminal_width(), limit) - 2, 50))
+        return super().make_context(info_name, args, parent, **extra)
 
     def main(self, args: Any = None, prog_name: str | None = None, **kwargs: Any) -> Any:
         kwargs.pop("standalone_mode", None)
@@ -152,6 +183,20 @@ class RootGroup(LazyGroup):
             )
             code = EXIT_UNEXPECTED
         sys.exit(code)
+
+
+def terminal_width() -> int:
+    """What shutil.get_terminal_size() says: $COLUMNS, else the terminal's width, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def report(exc: QkmsError) -> None:

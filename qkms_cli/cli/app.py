@@ -58,11 +58,21 @@ class App:
         from qkms_cli import service
 
         self.operation = op
+        bar = None
+        if op in service.REPORTS_PROGRESS:
+            from qkms_cli.cli.progress import ProgressBar
+
+            bar = ProgressBar(self.err, f"{request.get('KeyPairSpec', '')} pairs")
         try:
-            return service.call(self.keystore, op, request)
+            if bar is None:
+                return service.call(self.keystore, op, request)
+            return service.call(self.keystore, op, request, progress=bar)
         except QkmsError as exc:
             exc.operation = op  # type: ignore[attr-defined]
             raise
+        finally:
+            if bar is not None:
+                bar.close()
 
     def output_format(self) -> str:
         from qkms_cli.output import FORMATS

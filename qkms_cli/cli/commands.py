@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class CommandSpec:
+class CommandSpec(NamedTuple):
+    """A command's operation, one-line help and example (a tuple: cheap to import and build)."""
+
     op: str
     help: str
     example: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,6 +112,8 @@ def write_atomic(path: str, data: bytes, *, secret: bool) -> None:
     """
     target = Path(path).expanduser()
     directory = target.parent
+    import tempfile  # here, not at the top: it costs every command's start-up a few ms
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:

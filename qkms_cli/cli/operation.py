@@ -72,7 +72,7 @@ class OperationCommand(click.Command):
 
     def _build_params(self) -> list[click.Parameter]:
         from qkms_cli import service
-        from qkms_cli.cli import files, global_options, paginate
+        from qkms_cli.cli import batch, files, global_options, paginate
 
         op = service.spec(self.spec.op)
         options: list[click.Parameter] = []
@@ -87,6 +87,7 @@ class OperationCommand(click.Command):
         if paged:
             options.extend(paginate.options())
         options.extend(files.options(op.name))
+        options.extend(batch.options(op.name))
         options.extend(
             [
                 click.Option(
@@ -154,15 +155,19 @@ class OperationCommand(click.Command):
                 + "\n"
             )
             return
-        from qkms_cli.cli import files, paginate
+        from qkms_cli.cli import batch, files, paginate
 
         paging = paginate.pop_options(values) if op.name in paginate.PAGINATED else None
         outs = files.pop_options(op.name, values)
+        count = batch.pop_count(op.name, values)
         request = self._request(op, values.pop("cli_input_json"), values)
         missing = [m for m in op.required if request.get(m) is None]
         if missing:
             flags = ", ".join(f"--{kebab(m)}" for m in missing)
             raise click.UsageError(f"the following arguments are required: {flags}", ctx)
+        if count is not None:  # --count N: N pairs in one call, as a list
+            app.render(op.name, batch.run(app, op.name, request, count, outs))
+            return
         if paging is not None:
             response = paginate.paginate(
                 lambda page: app.call(op.name, page), op.name, request, paging

@@ -293,11 +293,15 @@ def generate_data_key_without_plaintext(
 
 
 def new_data_key_pair(keystore: Keystore, pair_spec: str) -> tuple[bytes, bytes]:
-    """(public DER, private PKCS#8 DER) of a fresh pair."""
-    return keypairs.generate_pair(pair_spec)
+    """(public DER, private PKCS#8 DER): a pooled pair when the pool has one, else a fresh pair."""
+    from qkms_cli.store import pool
+
+    pooled = pool.take_pairs(keystore, pair_spec, 1)
+    return pooled[0] if pooled else keypairs.generate_pair(pair_spec)
 
 
-def _data_key_pair(keystore: Keystore, request: dict[str, Any], op: str) -> dict[str, Any]:
+def data_key_pair_key(keystore: Keystore, request: dict[str, Any], op: str) -> dict[str, Any]:
+    """The KMS key that seals a data key pair's private half, once the request passed every check."""
     pair_spec = request["KeyPairSpec"]
     if pair_spec not in specs.DATA_KEY_PAIR_SPECS:
         raise UnsupportedOperationException(
@@ -306,7 +310,20 @@ def _data_key_pair(keystore: Keystore, request: dict[str, Any], op: str) -> dict
         )
     key = usable_symmetric_key(keystore, request["KeyId"], op)
     dry_run(request)
-    public, private = new_data_key_pair(keystore, pair_spec)
+    return key
+
+
+def _data_key_pair(keystore: Keystore, request: dict[str, Any], op: str) -> dict[str, Any]:
+    key = data_key_pair_key(keystore, request, op)
+    public, private = new_data_key_pair(keystore, request["KeyPairSpec"])
+    return seal_data_key_pair(keystore, key, request, public, private)
+
+
+def seal_data_key_pair(
+    keystore: Keystore, key: dict[str, Any], request: dict[str, Any], public: bytes, private: bytes
+) -> dict[str, Any]:
+    """A GenerateDataKeyPair response: the public key, the private key sealed under key."""
+    pair_spec = request["KeyPairSpec"]
     sealed, version = seal_with(
         keystore,
         key,

@@ -90,3 +90,76 @@ EXTRA_OPERATIONS: dict[str, dict[str, Any]] = {
         "errors": ["InvalidCiphertextException"],
     },
 }
+
+# Batch generation and the key-pair pool (beyond AWS): `--count N`, `qkms pool ...`.
+# Count's ceiling keeps one call's output and time bounded (10,000 RSA_4096 pairs: ~1 h on 2 cores).
+MAX_PAIRS_PER_CALL = 10_000
+_POOL_SPEC = {
+    **_PAIR["KeyPairSpec"],
+    "enum": [s for s in _PAIR["KeyPairSpec"]["enum"] if s != "SM2"],
+}
+_PAIR_OUT = AWS_OPERATIONS["GenerateDataKeyPair"]["output"]
+_POOL_ROW = {
+    "type": "structure",
+    "members": {"KeyPairSpec": {"type": "string"}, "Available": {"type": "integer"}},
+}
+
+EXTRA_OPERATIONS.update(
+    {
+        "GenerateDataKeyPairs": {
+            "doc": "Generates Count data key pairs in one call, across all cores (pooled first).",
+            "input": {
+                **_PAIR,
+                "Count": {
+                    "type": "integer",
+                    "min": 1,
+                    "max": MAX_PAIRS_PER_CALL,
+                    "doc": "How many data key pairs to generate.",
+                },
+            },
+            "required": ["KeyId", "KeyPairSpec", "Count"],
+            "output": {
+                "DataKeyPairs": {
+                    "type": "list",
+                    "member": {"type": "structure", "members": _PAIR_OUT},
+                },
+            },
+            "errors": AWS_OPERATIONS["GenerateDataKeyPair"].get("errors", []),
+        },
+        "FillKeyPairPool": {
+            "doc": "Pre-generates data key pairs into the keystore's pool, sealed under the master key.",
+            "input": {
+                "KeyPairSpec": {**_POOL_SPEC, "doc": "The KeyPairSpec of the pairs to add."},
+                "Count": {
+                    "type": "integer",
+                    "min": 1,
+                    "max": MAX_PAIRS_PER_CALL,
+                    "doc": "How many pairs to add.",
+                },
+            },
+            "required": ["KeyPairSpec", "Count"],
+            "output": {
+                "KeyPairSpec": {"type": "string"},
+                "Added": {"type": "integer"},
+                "Available": {"type": "integer"},
+            },
+            "errors": [],
+        },
+        "DescribeKeyPairPool": {
+            "doc": "Shows how many pooled data key pairs of each KeyPairSpec are left.",
+            "input": {},
+            "required": [],
+            "output": {"Pools": {"type": "list", "member": _POOL_ROW}},
+            "errors": [],
+        },
+        "ClearKeyPairPool": {
+            "doc": "Removes pooled data key pairs: of one KeyPairSpec, or all of them.",
+            "input": {
+                "KeyPairSpec": {**_POOL_SPEC, "doc": "Remove only pairs of this spec."},
+            },
+            "required": [],
+            "output": {"Removed": {"type": "integer"}},
+            "errors": [],
+        },
+    }
+)

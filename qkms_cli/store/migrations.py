@@ -48,6 +48,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0002_pool",
+        """
+        CREATE TABLE key_pair_pool (
+            pair_id    TEXT PRIMARY KEY,
+            pair_spec  TEXT NOT NULL,
+            created    REAL NOT NULL,
+            public_key BLOB NOT NULL,
+            wrapped    BLOB NOT NULL
+        );
+        CREATE INDEX key_pair_pool_spec ON key_pair_pool (pair_spec, created);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
