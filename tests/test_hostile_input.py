@@ -272,3 +272,25 @@ def test_oversized_file_just_past_the_cap(qkms: Qkms, home: Path, tmp_path: Path
     _clean(qkms("encrypt", "--key-id", key, "--plaintext", f"fileb://{big}"), (252,))
     big.write_bytes(b"A" * 4096)
     _clean(qkms("encrypt", "--key-id", key, "--plaintext", f"fileb://{big}"), (0,))
+
+
+@FUZZ
+@given(name=ARG, account=ARG)
+@example(name="..", account="12345678901")
+@example(name="", account="\uff11" * 12)  # fullwidth digits are not an account id
+def test_keystore_command_arguments(
+    qkms: Qkms, home: Path, tmp_path: Path, name: str, account: str
+) -> None:
+    """Paths and ids given to the keystore commands: 0, 252 or 253, never a crash."""
+    _key(qkms, home)
+    base = tmp_path / "area"
+    base.mkdir(exist_ok=True)
+    target = f"{base}/{name}"  # kept inside the test's directory whatever the name
+    for args in (
+        ("keystore", "backup", target),
+        ("--home", str(tmp_path / "other"), "keystore", "restore", target),
+        ("--home", str(tmp_path / "fresh"), "keystore", "init", "--passphrase-file", target),
+        ("--home", str(tmp_path / "fresh2"), "keystore", "init", "--account-id", account),
+        ("--home", f"{base}/{name}", "keys", "list"),
+    ):
+        _clean(qkms(*args), (0, 252, 253))

@@ -19,6 +19,19 @@ Ask = Callable[[str, bool], "str | None"]
 _ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 
 
+def _path(text: str, what: str) -> Path:
+    """A path named on the command line; 252 for one no file system can hold (NUL, lone surrogate)."""
+    try:
+        if "\0" in text or not text:
+            raise ValueError(text)
+        os.fsencode(text)
+    except ValueError:  # UnicodeEncodeError included
+        raise ParamValidationError(
+            f"Invalid {what}: not a usable file name.", member=what
+        ) from None
+    return Path(text)
+
+
 def _credentials(ask: Ask | None) -> master.Credentials:
     prompt = None if ask is None else (lambda question: ask(question, False))
     return master.Credentials.from_env(prompt)
@@ -49,7 +62,7 @@ def _describe(store: Keystore) -> dict[str, Any]:
 
 def _new_passphrase(path: str | None, env: str, ask: Ask | None, question: str) -> bytes | None:
     if path is not None:
-        return master.read_passphrase_file(path)
+        return master.read_passphrase_file(str(_path(path, "passphrase file")))
     value = os.environ.get(env)
     if value:
         return master.encode_passphrase(value)
@@ -208,7 +221,9 @@ def backup(
 
     store = Keystore.open(home, create=False)
     try:
-        done = copies.backup(store, Path(dest), with_master_key=with_master_key, force=force)
+        done = copies.backup(
+            store, _path(dest, "PATH"), with_master_key=with_master_key, force=force
+        )
     finally:
         store.close()
     out: dict[str, Any] = {
@@ -248,8 +263,8 @@ def restore(
 
     done = copies.restore(
         home,
-        Path(source),
-        master_key_file=Path(master_key_file) if master_key_file else None,
+        _path(source, "PATH"),
+        master_key_file=_path(master_key_file, "--master-key-file") if master_key_file else None,
         force=force,
     )
     return {

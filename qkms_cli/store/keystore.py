@@ -58,12 +58,19 @@ def resolve_home(home: str | os.PathLike[str] | None) -> Path:
 
 def _locate(home: str | os.PathLike[str] | None) -> tuple[Path, bool]:
     """The home, and whether the user named it (then a missing parent is a typo, not ours to make)."""
-    if home:
-        return Path(home).expanduser(), True
-    env = os.environ.get("QKMS_HOME")
-    if env:
-        return Path(env).expanduser(), True
-    return default_home(), False
+    named = home or os.environ.get("QKMS_HOME")
+    if not named:
+        return default_home(), False
+    try:
+        path = Path(named).expanduser()
+        os.fsencode(path)
+        if "\0" in str(path):
+            raise ValueError(path)
+    except (ValueError, RuntimeError):  # NUL, a lone surrogate, ~nosuchuser
+        raise KeystoreError(
+            f"The keystore home {named!r} is not a usable directory name."
+        ) from None
+    return path, True
 
 
 def _check_private(path: Path, *, is_dir: bool) -> None:
