@@ -307,3 +307,31 @@ def _all_keys(store) -> list[str]:
         if not page["Truncated"]:
             return keys
         request["Marker"] = page["NextMarker"]
+
+
+def test_online_backup_while_another_process_writes(qkms: Qkms, home: Path, tmp_path: Path) -> None:
+    """Backups taken while keys are being created are each a whole keystore that verifies."""
+    qkms.ok("keystore", "init")
+    log = tmp_path / "writer.out"
+    with open(log, "wb") as out:
+        writer = subprocess.Popen([sys.executable, "-c", _CREATE_FOREVER, str(home)], stdout=out)
+    try:
+        counts = []
+        for i in range(3):
+            while log.stat().st_size < 37 * 10 * (i + 1):
+                assert writer.poll() is None, "the writer stopped"
+                time.sleep(0.02)
+            dest = tmp_path / f"b{i}.db"
+            made = qkms.ok("keystore", "backup", str(dest), "--with-master-key")
+            counts.append(made["Keys"])
+            restored = tmp_path / f"r{i}"
+            assert (
+                qkms.ok("--home", str(restored), "keystore", "restore", str(dest))["Keys"]
+                == (made["Keys"])
+            )
+            checked = qkms.ok("--home", str(restored), "keystore", "verify")
+            assert checked["SecretsChecked"] == made["Keys"]
+    finally:
+        writer.kill()
+        writer.wait()
+    assert counts == sorted(counts) and counts[0] >= 10
