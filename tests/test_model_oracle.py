@@ -311,18 +311,6 @@ def test_every_operation_has_a_happy_path(responses: list[tuple[str, dict[str, A
     assert {op for op, _ in responses} == set(AWS_OPERATIONS)
 
 
-# Response members qkms returns that botocore's output shape lacks, with no DESIGN.md decision
-# behind them. Each one is a drift from the API to resolve, pinned by the strict xfail below.
-KNOWN_DRIFT = {
-    # tests/test_symmetric.py expects it; AWS's EncryptResponse has no KeyMaterialId.
-    ("Encrypt", "KeyMaterialId"),
-}
-
-
-def _without_known_drift(op: str, response: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in response.items() if (op, k) not in KNOWN_DRIFT}
-
-
 def test_responses_fit_botocore_output_shapes(
     botocore_model: dict[str, Any], responses: list[tuple[str, dict[str, Any]]]
 ) -> None:
@@ -332,20 +320,12 @@ def test_responses_fit_botocore_output_shapes(
         if "output" not in spec:
             assert response == {}, op
             continue
-        check_value(shapes, spec["output"]["shape"], _without_known_drift(op, response), op)
+        check_value(shapes, spec["output"]["shape"], response, op)
 
 
 def test_responses_fit_our_own_output_model(responses: list[tuple[str, dict[str, Any]]]) -> None:
     for op, response in responses:
-        assert set(_without_known_drift(op, response)) <= set(AWS_OPERATIONS[op]["output"]), op
-
-
-@pytest.mark.xfail(strict=True, reason="known drift from the API, see KNOWN_DRIFT")
-def test_no_known_drift_remains(
-    botocore_model: dict[str, Any], responses: list[tuple[str, dict[str, Any]]]
-) -> None:
-    returned = {(op, member) for op, response in responses for member in response}
-    assert not KNOWN_DRIFT & returned
+        assert set(response) <= set(AWS_OPERATIONS[op]["output"]), op
 
 
 def test_data_key_pair_responses_omit_only_the_plaintext_private_key(

@@ -100,7 +100,7 @@ def _auth_failure(header: blob.BlobHeader, context: dict[str, str] | None) -> st
     if not header.has_context and context:
         return (
             "The ciphertext was sealed without an encryption context, but one was given: omit "
-            "--encryption-context."
+            "--encryption-context (if it was sealed with one, its header was altered)."
         )
     if context:
         return (
@@ -192,14 +192,14 @@ def encrypt(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     require_symmetric(keystore, key, "Encrypt")
     dry_run(request)
     key = current_key(keystore, key)
-    sealed, version = seal_with(
+    sealed, _version = seal_with(
         keystore, key, request["Plaintext"], request.get("EncryptionContext")
     )
+    # AWS's EncryptResponse has no KeyMaterialId (Decrypt's does).
     return {
         "CiphertextBlob": sealed,
         "KeyId": key_arn(keystore, key["key_id"]),
         "EncryptionAlgorithm": SYMMETRIC,
-        "KeyMaterialId": key_material_id(key["key_id"], version),
     }
 
 
