@@ -38,8 +38,7 @@ def compile_query(expression: str) -> Any:
 
 
 def render_json(op: str, data: Any, stream: IO[str]) -> None:
-    if data is None:
-        return
+    # A --query that matches nothing prints null, as aws-cli does.
     stream.write(json.dumps(data, indent=4, ensure_ascii=False))
     stream.write("\n")
 
@@ -120,6 +119,7 @@ def _text_dict(
 
 def render_text(op: str, data: Any, stream: IO[str]) -> None:
     if data is None:
+        stream.write("None\n")  # aws-cli's text for a --query that matches nothing
         return
     if isinstance(data, dict) and isinstance(data.get("NextToken"), str):
         # aws-cli prints the pages first and the token to resume from on the last line.

@@ -190,3 +190,13 @@ def test_closed_pipe_ends_quietly(run_bin, home: Path) -> None:  # type: ignore[
     )
     assert result.returncode == 0
     assert b"Traceback" not in result.stderr
+
+
+def test_a_query_that_matches_nothing_prints_null_like_aws_cli(qkms: Qkms) -> None:
+    key = qkms.new_key()
+    result = qkms("keys", "describe", "--key-id", key, "--query", "KeyMetadata.Nothing")
+    assert (result.exit_code, result.stdout) == (0, "null\n")
+    result = qkms(
+        "keys", "describe", "--key-id", key, "--query", "KeyMetadata.Nothing", "--output", "text"
+    )
+    assert (result.exit_code, result.stdout) == (0, "None\n")
