@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding
 from qkms_cli.engine import wrap
 from qkms_cli.store import pool
 from qkms_cli.store.keystore import Keystore
+from qkms_cli.store.migrations import SCHEMA_VERSION
 from tests.conftest import Qkms, unb64
 
 
@@ -201,3 +202,20 @@ def test_pool_counts_for_keystore_info(qkms: Qkms, home: Path, spec: str) -> Non
         assert pool.take_pairs(keystore, spec, 1) == []
     finally:
         keystore.close()
+
+
+def test_a_version_1_keystore_gains_the_pool_on_first_use(qkms: Qkms, home: Path) -> None:
+    key = qkms.new_key()
+    keystore = Keystore.open(home)
+    try:  # back to the schema before 0002_pool
+        with keystore.write():
+            keystore._exec("DROP TABLE key_pair_pool")
+            keystore._exec("PRAGMA user_version = 1")
+    finally:
+        keystore.close()
+    check_pair(
+        qkms,
+        qkms.ok("generate-data-key-pair", "--key-id", key, "--key-pair-spec", "ECC_NIST_P256"),
+    )
+    qkms.ok("pool", "fill", "--key-pair-spec", "ECC_NIST_P256", "--count", "1")
+    assert qkms.ok("keystore", "info")["SchemaVersion"] == SCHEMA_VERSION
