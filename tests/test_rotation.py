@@ -52,12 +52,20 @@ def test_rotate_twice_and_open_blobs_of_all_three_versions(home: Path, clock: Cl
     key = call(home, clock, "CreateKey", {})["KeyMetadata"]["KeyId"]
 
     def seal(text: bytes) -> dict[str, Any]:
-        return call(
+        sealed = call(
             home,
             clock,
             "Encrypt",
             {"KeyId": key, "Plaintext": text, "EncryptionContext": {"v": "x"}},
         )
+        # EncryptResponse has no KeyMaterialId; Decrypt tells which material sealed the blob.
+        opened = call(
+            home,
+            clock,
+            "Decrypt",
+            {"CiphertextBlob": sealed["CiphertextBlob"], "EncryptionContext": {"v": "x"}},
+        )
+        return {**sealed, "KeyMaterialId": opened["KeyMaterialId"]}
 
     def current_material() -> str:
         return call(home, clock, "DescribeKey", {"KeyId": key})["KeyMetadata"][
@@ -272,8 +280,9 @@ def test_rotation_commands(qkms: Qkms) -> None:
         rotation["KeyMaterialId"]
         == qkms.ok("keys", "describe", "--key-id", key)["KeyMetadata"]["CurrentKeyMaterialId"]
     )
-    after = qkms.ok("encrypt", "--key-id", key, "--plaintext", b64(b"after"))
-    assert after["KeyMaterialId"] == rotation["KeyMaterialId"]
+    after = qkms.ok("encrypt", "--key-id", key, "--plaintext", b64(b"after"))["CiphertextBlob"]
+    opened = qkms.ok("decrypt", "--ciphertext-blob", after)
+    assert opened["KeyMaterialId"] == rotation["KeyMaterialId"]
     assert unb64(qkms.ok("decrypt", "--ciphertext-blob", blob)["Plaintext"]) == b"before"
 
 
