@@ -219,3 +219,11 @@ def test_a_version_1_keystore_gains_the_pool_on_first_use(qkms: Qkms, home: Path
     )
     qkms.ok("pool", "fill", "--key-pair-spec", "ECC_NIST_P256", "--count", "1")
     assert qkms.ok("keystore", "info")["SchemaVersion"] == SCHEMA_VERSION
+
+
+def test_keystore_info_counts_the_pool(qkms: Qkms) -> None:
+    qkms.new_key()
+    assert qkms.ok("keystore", "info")["KeyPairPool"] == {}
+    qkms.ok("pool", "fill", "--key-pair-spec", "ECC_NIST_P256", "--count", "3")
+    qkms.ok("pool", "fill", "--key-pair-spec", "ECC_NIST_P384", "--count", "1")
+    assert qkms.ok("keystore", "info")["KeyPairPool"] == {"ECC_NIST_P256": 3, "ECC_NIST_P384": 1}

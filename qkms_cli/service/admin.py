@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from qkms_cli.errors import KeystoreError, ParamValidationError
-from qkms_cli.store import master
+from qkms_cli.store import master, pool
 from qkms_cli.store.keystore import MASTER_KEY_NAME, Keystore
 
 # (question, confirm) -> the answer, or None when there is no terminal to ask on.
@@ -134,6 +134,7 @@ def info(home: str | None) -> dict[str, Any]:
             "BySpec": stats["by_spec"],
         }
         out["StoredSecrets"] = stats["secrets"]
+        out["KeyPairPool"] = pool.pool_counts(store)
         return out
     finally:
         store.close()
