@@ -57,26 +57,23 @@ def test_readme_first_command_on_the_default_keystore(qkms_bin: str, tmp_path: P
     assert stat.S_IMODE(keystore.stat().st_mode) == 0o700
 
 
+def readme_block(heading: str) -> str:
+    """The first ```sh block under a README heading, as a user would copy it."""
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = text[text.index(heading) :]
+    start = section.index("```sh\n") + len("```sh\n")
+    return section[start : section.index("```", start)]
+
+
 def test_readme_tour(qkms_bin: str, tmp_path: Path, home: Path) -> None:
-    """README's tour, verbatim in spirit: key, alias, pair to a file, private key back, openssl."""
-    out = shell(
-        qkms_bin,
-        """
-        KEY=$(qkms keys create --description "CI signing" --query KeyMetadata.KeyId --output text)
-        qkms aliases create --alias-name alias/ci --target-key-id "$KEY"
-        qkms generate-data-key-pair --key-id alias/ci --key-pair-spec RSA_2048 \\
-            --encryption-context Purpose=Test > pair.json
-        qkms decrypt --ciphertext-blob "$(python3 -c 'import json;print(json.load(open("pair.json"))["PrivateKeyCiphertextBlob"])')" \\
-            --encryption-context Purpose=Test --query Plaintext --output text | base64 -d > private.der
-        qkms generate-data-key-pair --key-id "$KEY" --key-pair-spec ECC_NIST_P256 \\
-            --query PublicKey --output text | base64 -d > signing.pub.der
-        echo "$KEY"
-        """,
-        cwd=tmp_path,
-    )
-    key = out.strip()
+    """README's tour, run verbatim: key, alias, pair to files, private key back, openssl agrees."""
+    shell(qkms_bin, readme_block("## A tour") + 'echo "$KEY" > key.txt\n', cwd=tmp_path)
+    key = (tmp_path / "key.txt").read_text().strip()
     pair = json.loads((tmp_path / "pair.json").read_text())
+    # The written members leave stdout's JSON.
+    assert set(pair) == {"KeyId", "KeyPairSpec", "KeyMaterialId"}
     assert pair["KeyId"] == f"arn:verenc:111122223333:key/{key}"
+    assert stat.S_IMODE((tmp_path / "private.der").stat().st_mode) == 0o600
     private = (tmp_path / "private.der").read_bytes()
     public = subprocess.run(
         [openssl(), "pkey", "-inform", "DER", "-pubout", "-outform", "DER"],
@@ -84,7 +81,13 @@ def test_readme_tour(qkms_bin: str, tmp_path: Path, home: Path) -> None:
         capture_output=True,
         check=True,
     ).stdout
-    assert public == base64.b64decode(pair["PublicKey"])
+    assert public == (tmp_path / "public.der").read_bytes()
+
+
+def test_readme_ci_example(qkms_bin: str, tmp_path: Path) -> None:
+    """README's CI example (less its install line) leaves a public key openssl reads."""
+    script = readme_block("## In CI").replace("pip install .", ": pip install .")
+    shell(qkms_bin, script, cwd=tmp_path, env={"RUNNER_TEMP": str(tmp_path)})
     subprocess.run(
         [openssl(), "pkey", "-pubin", "-inform", "DER", "-in", "signing.pub.der", "-noout"],
         cwd=tmp_path,
