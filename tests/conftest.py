@@ -74,6 +74,14 @@ def qkms() -> Qkms:
     return Qkms()
 
 
+# The default keystore's account id (DESIGN.md: ARNs are arn:verenc:<account>:key/<uuid>).
+ACCOUNT = "111122223333"
+
+
+def arn(key_id: str) -> str:
+    return f"arn:verenc:{ACCOUNT}:key/{key_id}"
+
+
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Qkms, b64, openssl, unb64
+from tests.conftest import Qkms, arn, b64, openssl, unb64
 
-ACCOUNT = "111122223333"
 RSA_SIGNING = [
     "RSASSA_PKCS1_V1_5_SHA_256",
     "RSASSA_PKCS1_V1_5_SHA_384",
@@ -31,10 +30,6 @@ SIGN_CASES = [
     ("ECC_SECG_P256K1", "ECDSA_SHA_256"),
 ]
 MESSAGE = b"release artifact v1.2.3\n" * 40
-
-
-def arn(key: str) -> str:
-    return f"arn:verenc:{ACCOUNT}:key/{key}"
 
 
 def error_line(code: str, op: str) -> str:

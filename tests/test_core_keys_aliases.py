@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Qkms, unb64
+from tests.conftest import ACCOUNT, Qkms, arn, unb64
 
-ACCOUNT = "111122223333"
 SYMMETRIC_METADATA = {
     "AWSAccountId",
     "Arn",
@@ -50,10 +49,6 @@ SEED_EXAMPLE_2 = """{
 }
 }"""
 SEED_KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
-
-
-def arn(key_id: str) -> str:
-    return f"arn:verenc:{ACCOUNT}:key/{key_id}"
 
 
 # -- CreateKey and DescribeKey --------------------------------------------------------------------

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Qkms, b64, openssl, unb64
+from tests.conftest import Qkms, arn, b64, openssl, unb64
 
-ACCOUNT = "111122223333"
 CONTEXT = "Purpose=Test,Build=ci-1234"
 MESSAGE = b"release artifact v2.0.0\n" * 30
 SIGN_MEMBERS = {"KeyId", "KeyPairSpec", "Signature", "SigningAlgorithm"}
@@ -34,10 +33,6 @@ SIGN_CASES = [
     ("ECC_NIST_P521", ["ECDSA_SHA_512"]),
     ("ECC_SECG_P256K1", ["ECDSA_SHA_256"]),
 ]
-
-
-def arn(key: str) -> str:
-    return f"arn:verenc:{ACCOUNT}:key/{key}"
 
 
 def error_line(code: str, op: str) -> str:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Qkms, b64, unb64
+from tests.conftest import Qkms, arn, b64, unb64
 
-ACCOUNT = "111122223333"
 SPECS = {
     "HMAC_224": ("HMAC_SHA_224", 28),
     "HMAC_256": ("HMAC_SHA_256", 32),
@@ -14,10 +13,6 @@ SPECS = {
     "HMAC_512": ("HMAC_SHA_512", 64),
 }
 MESSAGE = b64(b'webhook payload {"id": 42}')
-
-
-def arn(key: str) -> str:
-    return f"arn:verenc:{ACCOUNT}:key/{key}"
 
 
 def error_line(code: str, op: str) -> str:

@@ -11,14 +11,9 @@ import pytest
 from qkms_cli import service
 from qkms_cli.errors import KMSInvalidStateException, NotFoundException
 from qkms_cli.store.keystore import Keystore
-from tests.conftest import Clock, Qkms, b64
+from tests.conftest import Clock, Qkms, arn, b64
 
-ACCOUNT = "111122223333"
 SECRET = b64(b"the launch code")
-
-
-def arn(key: str) -> str:
-    return f"arn:verenc:{ACCOUNT}:key/{key}"
 
 
 def error_line(code: str, op: str) -> str:

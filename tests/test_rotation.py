@@ -16,14 +16,9 @@ from qkms_cli.errors import (
     UnsupportedOperationException,
 )
 from qkms_cli.store.keystore import Keystore
-from tests.conftest import Clock, Qkms, b64, unb64
+from tests.conftest import Clock, Qkms, arn, b64, unb64
 
-ACCOUNT = "111122223333"
 DAY = timedelta(days=1)
-
-
-def arn(key: str) -> str:
-    return f"arn:verenc:{ACCOUNT}:key/{key}"
 
 
 def error_line(code: str, op: str) -> str:

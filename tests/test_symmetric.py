@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Qkms, b64, unb64
+from tests.conftest import Qkms, arn, b64, unb64
 
-ACCOUNT = "111122223333"
 ENCRYPT_MEMBERS = {"CiphertextBlob", "KeyId", "EncryptionAlgorithm"}
 REENCRYPT_MEMBERS = {
     "CiphertextBlob",
@@ -17,10 +16,6 @@ REENCRYPT_MEMBERS = {
     "SourceKeyMaterialId",
     "DestinationKeyMaterialId",
 }
-
-
-def arn(key: str) -> str:
-    return f"arn:verenc:{ACCOUNT}:key/{key}"
 
 
 def error_line(code: str, op: str) -> str:

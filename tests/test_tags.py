@@ -8,13 +8,7 @@ import pytest
 
 from qkms_cli import service
 from qkms_cli.store.keystore import Keystore
-from tests.conftest import Qkms
-
-ACCOUNT = "111122223333"
-
-
-def arn(key: str) -> str:
-    return f"arn:verenc:{ACCOUNT}:key/{key}"
+from tests.conftest import Qkms, arn
 
 
 def error_line(code: str, op: str) -> str:
