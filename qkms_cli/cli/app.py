@@ -25,6 +25,7 @@ class App:
         self.query = query
         self.debug = debug
         self.operation: str | None = None
+        self._compiled: tuple[str, Any] | None = None
         self._keystore: Any = None
         # Looked up now, not at import, so Click's test runner can swap them.
         self.out: IO[str] = sys.stdout
@@ -86,14 +87,22 @@ class App:
         return fmt
 
     def compiled_query(self) -> Any:
+        """The --query expression, compiled once (aws-cli compiles it at parse time)."""
         if not self.query:
             return None
-        from qkms_cli.output import compile_query
+        if self._compiled is None or self._compiled[0] != self.query:
+            from qkms_cli.output import compile_query
 
-        try:
-            return compile_query(self.query)
-        except ValueError as exc:
-            raise ParamValidationError(str(exc), member="query") from None
+            try:
+                self._compiled = (self.query, compile_query(self.query))
+            except ValueError as exc:
+                raise ParamValidationError(str(exc), member="query") from None
+        return self._compiled[1]
+
+    def check_rendering(self) -> None:
+        """Refuse a bad --output or --query before the operation runs, not after it committed."""
+        self.output_format()
+        self.compiled_query()
 
     def render(self, op: str, response: Any) -> None:
         """JSON-able response -> --query -> the chosen renderer, on stdout."""

@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from qkms_cli.errors import QkmsError
+
 # The commands that take --count, and the operation that makes N pairs at once.
 COUNTED = ("GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext")
 BATCH_OPERATION = "GenerateDataKeyPairs"
@@ -40,7 +42,11 @@ def numbered(path: str, index: int, count: int) -> str:
 
 def run(app: Any, op: str, request: dict[str, Any], count: int, outs: dict[str, Any]) -> Any:
     """Call GenerateDataKeyPairs; the pairs as a list, each written to numbered files if asked."""
-    response = app.call(BATCH_OPERATION, {**request, "Count": count})
+    try:
+        response = app.call(BATCH_OPERATION, {**request, "Count": count})
+    except QkmsError as exc:
+        exc.operation = op  # type: ignore[attr-defined]  # the operation the user called
+        raise
     pairs: list[dict[str, Any]] = response["DataKeyPairs"]
     if not outs["paths"]:
         return pairs

@@ -133,6 +133,42 @@ def write_atomic(path: str, data: bytes, *, secret: bool) -> None:
         raise click.FileError(str(target), exc.strerror or str(exc)) from None
 
 
+def check(op: str, request: dict[str, Any], chosen: dict[str, Any]) -> None:
+    """Refuse unwritable or clashing --*-out paths before the operation runs and takes effect."""
+    paths: dict[str, str] = chosen["paths"]
+    if not paths:
+        return
+    flags = {o.member: o.flag for o in FILE_OUTPUTS[op]}
+    seen: dict[Path, str] = {}
+    for member, path in paths.items():
+        target = Path(path).expanduser()
+        flag = flags[member]
+        resolved = target.resolve()
+        if resolved in seen:
+            raise click.BadParameter(
+                f"{path} is also given to {seen[resolved]}; each output needs its own file",
+                param_hint=flag,
+            )
+        seen[resolved] = flag
+        parent = resolved.parent
+        if not parent.is_dir():
+            raise click.BadParameter(f"{parent} is not a directory", param_hint=flag)
+        if target.is_dir():
+            raise click.BadParameter(f"{path} is a directory", param_hint=flag)
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise click.BadParameter(f"{parent} is not writable", param_hint=flag)
+    outs = {o.member: o for o in FILE_OUTPUTS[op]}
+    if chosen["key_format"] == "pem" and any(outs[m].kind == PRIVATE_KEY for m in paths):
+        from qkms_cli.service import keyfiles
+
+        if not keyfiles.holds_private_key(request.get("CiphertextBlob", b"")):
+            raise click.BadParameter(
+                "pem applies to keys; this ciphertext holds data, not a data key pair's "
+                "private key, so --plaintext-out writes raw bytes: drop --key-format pem",
+                param_hint="--key-format",
+            )
+
+
 def write(
     op: str, request: dict[str, Any], response: dict[str, Any], chosen: dict[str, Any]
 ) -> dict[str, Any]:

@@ -142,6 +142,7 @@ class OperationCommand(click.Command):
             query=values.pop("query"),
             debug=values.pop("debug"),
         )
+        app.check_rendering()
         op = service.spec(self.spec.op)
         skeleton = values.pop("generate_cli_skeleton")
         if skeleton:
@@ -165,6 +166,7 @@ class OperationCommand(click.Command):
         if missing:
             flags = ", ".join(f"--{kebab(m)}" for m in missing)
             raise click.UsageError(f"the following arguments are required: {flags}", ctx)
+        files.check(op.name, request, outs)
         if count is not None:  # --count N: N pairs in one call, as a list
             app.render(op.name, batch.run(app, op.name, request, count, outs))
             return

@@ -41,6 +41,12 @@ def backup(store: Keystore, dest: Path, *, with_master_key: bool, force: bool) -
     """
     dest = dest.expanduser()
     key_dest = dest.with_name(dest.name + KEY_SUFFIX)
+    if dest.resolve().parent == store.home.resolve():
+        # Writing over keystore.db or master.key would destroy what the backup is meant to keep.
+        raise KeystoreError(
+            f"Refusing to back up into the keystore home itself ({dest}); choose a path outside "
+            f"{store.home}."
+        )
     if not dest.parent.is_dir():
         raise KeystoreError(f"Cannot write the backup {dest}: {dest.parent} is not a directory.")
     if not force and (dest.exists() or (with_master_key and key_dest.exists())):
@@ -143,6 +149,11 @@ def restore(
         meta = found["meta"]
         mode = str(meta["master_mode"])
         path = prepare_home(home)
+        if source.resolve().parent == path.resolve():
+            raise KeystoreError(
+                f"Refusing to restore {source}: it lies inside the keystore home it would replace; "
+                "copy it elsewhere first (qkms keystore backup)."
+            )
         key = None
         if mode == master.KEYFILE:
             key = _backup_key(source, master_key_file, path, meta["master_check"])

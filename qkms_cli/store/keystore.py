@@ -301,6 +301,10 @@ class Keystore:
 
     def _initialise(self, new: master.NewMaster) -> None:
         account_id = self._new_account_id or os.environ.get("QKMS_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
+        if not (len(account_id) == 12 and account_id.isascii() and account_id.isdigit()):
+            raise KeystoreError(
+                f"QKMS_ACCOUNT_ID must be 12 digits, like AWS account ids (got {account_id!r})."
+            )
         key, params = self._make_master(new)
         check = new_verifier(key)
         rows: list[tuple[str, Any]] = [

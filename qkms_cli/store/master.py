@@ -131,6 +131,12 @@ class Credentials:
     def from_env(cls, prompt: Prompt | None = None) -> Credentials:
         """QKMS_MASTER_KEY and QKMS_PASSPHRASE, then (for a passphrase) a prompt on a terminal."""
         passphrase = os.environ.get("QKMS_PASSPHRASE")
+        if passphrase == "":
+            # An empty CI secret must not quietly become "no passphrase" (and a key file on disk).
+            raise KeystoreError(
+                "QKMS_PASSPHRASE is set but empty; give the passphrase, or unset it for a "
+                "key-file keystore."
+            )
         return cls(
             passphrase=encode_passphrase(passphrase) if passphrase else None,
             raw_key_text=os.environ.get("QKMS_MASTER_KEY") or None,
