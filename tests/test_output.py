@@ -175,8 +175,8 @@ def test_cli_layer_holds_no_crypto_and_no_sql(path: Path) -> None:
         name
         for name in _imports(path)
         if name.split(".")[0] in ("cryptography", "sqlite3")
-        or name == "qkms_cli.engine"
-        or name.startswith("qkms_cli.engine.")
+        or name in ("qkms_cli.engine", "qkms_cli.store")
+        or name.startswith(("qkms_cli.engine.", "qkms_cli.store."))
     }
     assert not forbidden, f"{path.name} imports {sorted(forbidden)}: go through qkms_cli.service"
 

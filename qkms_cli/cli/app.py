@@ -40,13 +40,11 @@ class App:
     @property
     def keystore(self) -> Any:
         if self._keystore is None:
+            from qkms_cli import service
             from qkms_cli.cli.keystore import ask_passphrase
-            from qkms_cli.store.keystore import Keystore
-            from qkms_cli.store.master import Credentials
 
             # A passphrase keystore asks on a terminal, and only when a secret is touched.
-            credentials = Credentials.from_env(prompt=ask_passphrase)
-            self._keystore = Keystore.open(self.home, credentials=credentials)
+            self._keystore = service.open_keystore(self.home, prompt=ask_passphrase)
         return self._keystore
 
     def close(self) -> None:

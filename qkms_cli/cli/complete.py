@@ -25,11 +25,10 @@ def complete_keys(ctx: click.Context, home: str | None, aliases_only: bool) -> N
     from qkms_cli import service
     from qkms_cli.cli import app_of
     from qkms_cli.errors import QkmsError
-    from qkms_cli.store.keystore import Keystore
 
     words: list[str] = []
     try:
-        keystore = Keystore.open(home or app_of(ctx).home, create=False)
+        keystore = service.open_keystore(home or app_of(ctx).home, create=False)
     except QkmsError:
         return
     try:

@@ -164,7 +164,7 @@ def backup(app: App, path: str, with_master_key: bool, force: bool) -> Any:
     "restore",
     "Make the backup at PATH the keystore of the home (an empty home, or --force).\n\n"
     "A key-file backup needs its master key: --master-key-file, else PATH.master.key beside it.",
-    "qkms --home ~/.config/qkms-restored keystore restore ~/qkms-backup.db",
+    "qkms --home ~/qkms-restored keystore restore ~/qkms-backup.db",
 )
 @click.argument("path")
 @click.option("--master-key-file", metavar="FILE", help="The backup's master.key.")

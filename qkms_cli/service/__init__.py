@@ -139,3 +139,13 @@ def call(
     if progress is not None:
         return _handler(name)(keystore, clean, progress=progress)  # type: ignore[call-arg]
     return _handler(name)(keystore, clean)
+
+
+def open_keystore(
+    home: str | None, *, prompt: Callable[..., Any] | None = None, create: bool = True
+) -> Keystore:
+    """The keystore the CLI works on: credentials from the environment, a prompt if given."""
+    from qkms_cli.store.keystore import Keystore
+    from qkms_cli.store.master import Credentials
+
+    return Keystore.open(home, credentials=Credentials.from_env(prompt=prompt), create=create)
