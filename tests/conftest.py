@@ -74,6 +74,19 @@ def qkms() -> Qkms:
     return Qkms()
 
 
+# The data key pair specs in DESIGN.md's order (the blob header numbers them 1-based), written
+# out here rather than read from the code under test.
+SPECS = (
+    "RSA_2048",
+    "RSA_3072",
+    "RSA_4096",
+    "ECC_NIST_P256",
+    "ECC_NIST_P384",
+    "ECC_NIST_P521",
+    "ECC_SECG_P256K1",
+    "ECC_NIST_EDWARDS25519",
+)
+
 # The default keystore's account id (DESIGN.md: ARNs are arn:verenc:<account>:key/<uuid>).
 ACCOUNT = "111122223333"
 

@@ -10,18 +10,8 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
-from tests.conftest import Qkms, openssl, unb64
+from tests.conftest import SPECS, Qkms, openssl, unb64
 
-SPECS = (
-    "RSA_2048",
-    "RSA_3072",
-    "RSA_4096",
-    "ECC_NIST_P256",
-    "ECC_NIST_P384",
-    "ECC_NIST_P521",
-    "ECC_SECG_P256K1",
-    "ECC_NIST_EDWARDS25519",
-)
 # What a key of each spec is: (cryptography class, RSA bits or curve name).
 EXPECTED = {
     "RSA_2048": (rsa.RSAPrivateKey, 2048),

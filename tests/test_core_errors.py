@@ -10,18 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import Qkms, b64, unb64
+from tests.conftest import SPECS, Qkms, b64, unb64
 
-SPECS = (
-    "RSA_2048",
-    "RSA_3072",
-    "RSA_4096",
-    "ECC_NIST_P256",
-    "ECC_NIST_P384",
-    "ECC_NIST_P521",
-    "ECC_SECG_P256K1",
-    "ECC_NIST_EDWARDS25519",
-)
 # Distinctive values that must never be echoed in an error message.
 SECRET_VALUE = "s3cr3t-ctx-value-9f2c"
 OTHER_VALUE = "0ther-ctx-value-77aa"
