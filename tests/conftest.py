@@ -87,6 +87,27 @@ SPECS = (
     "ECC_NIST_EDWARDS25519",
 )
 
+# The six RSA signing algorithms AWS allows for every RSA key spec (CreateKey documentation).
+RSA_SIGNING = [
+    "RSASSA_PKCS1_V1_5_SHA_256",
+    "RSASSA_PKCS1_V1_5_SHA_384",
+    "RSASSA_PKCS1_V1_5_SHA_512",
+    "RSASSA_PSS_SHA_256",
+    "RSASSA_PSS_SHA_384",
+    "RSASSA_PSS_SHA_512",
+]
+
+
+def public_half(private_der: bytes) -> bytes:
+    """The DER SubjectPublicKeyInfo of a DER PKCS#8 private key, as cryptography computes it."""
+    from cryptography.hazmat.primitives import serialization
+
+    private = serialization.load_der_private_key(private_der, password=None)
+    return private.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
 # The default keystore's account id (DESIGN.md: ARNs are arn:verenc:<account>:key/<uuid>).
 ACCOUNT = "111122223333"
 

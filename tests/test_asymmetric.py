@@ -8,16 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Qkms, arn, b64, openssl, unb64
+from tests.conftest import RSA_SIGNING, Qkms, arn, b64, openssl, unb64
 
-RSA_SIGNING = [
-    "RSASSA_PKCS1_V1_5_SHA_256",
-    "RSASSA_PKCS1_V1_5_SHA_384",
-    "RSASSA_PKCS1_V1_5_SHA_512",
-    "RSASSA_PSS_SHA_256",
-    "RSASSA_PSS_SHA_384",
-    "RSASSA_PSS_SHA_512",
-]
 # Every signing algorithm AWS allows for each key spec (CreateKey docs); RSA_2048 takes all six,
 # the larger RSA keys (slow to generate) one each.
 SIGN_CASES = [

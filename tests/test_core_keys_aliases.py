@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ACCOUNT, Qkms, arn, unb64
+from tests.conftest import ACCOUNT, RSA_SIGNING, Qkms, arn, unb64
 
 SYMMETRIC_METADATA = {
     "AWSAccountId",
@@ -28,14 +28,6 @@ SYMMETRIC_METADATA = {
     "Origin",
 }
 ASYMMETRIC_METADATA = SYMMETRIC_METADATA - {"CurrentKeyMaterialId", "EncryptionAlgorithms"}
-RSA_SIGNING = [
-    "RSASSA_PKCS1_V1_5_SHA_256",
-    "RSASSA_PKCS1_V1_5_SHA_384",
-    "RSASSA_PKCS1_V1_5_SHA_512",
-    "RSASSA_PSS_SHA_256",
-    "RSASSA_PSS_SHA_384",
-    "RSASSA_PSS_SHA_512",
-]
 # The seed page's request bodies, verbatim (GenerateDataKeyPair.txt, Examples 1 and 2).
 SEED_EXAMPLE_1 = """{
 "KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab",

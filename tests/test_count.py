@@ -6,11 +6,10 @@ import io
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 
 from qkms_cli.cli.progress import ProgressBar
 from qkms_cli.engine import parallel
-from tests.conftest import Qkms, unb64
+from tests.conftest import Qkms, public_half, unb64
 from tests.test_pool import check_pair
 
 PAIR_MEMBERS = {"PrivateKeyCiphertextBlob", "PublicKey", "KeyId", "KeyPairSpec", "KeyMaterialId"}
@@ -55,10 +54,7 @@ def test_count_returns_n_distinct_valid_pairs(
             "--encryption-context",
             "Purpose=Batch",
         )
-        private = serialization.load_der_private_key(unb64(opened["Plaintext"]), password=None)
-        assert private.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        ) == unb64(pair["PublicKey"])
+        assert public_half(unb64(opened["Plaintext"])) == unb64(pair["PublicKey"])
 
 
 def test_count_one_is_a_list_of_one(qkms: Qkms) -> None:
@@ -139,13 +135,7 @@ def test_count_writes_numbered_files(qkms: Qkms, tmp_path: Path) -> None:
     publics = {(tmp_path / f"pub.{i:02d}.der").read_bytes() for i in range(1, 11)}
     assert len(publics) == 10
     opened = qkms.ok("decrypt", "--ciphertext-blob", f"fileb://{tmp_path / 'pair.03.enc'}")
-    private = serialization.load_der_private_key(unb64(opened["Plaintext"]), password=None)
-    assert (
-        private.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-        == (tmp_path / "pub.03.der").read_bytes()
-    )
+    assert public_half(unb64(opened["Plaintext"])) == (tmp_path / "pub.03.der").read_bytes()
 
 
 @pytest.mark.parametrize("count", ["0", "10001", "many"])
@@ -196,13 +186,7 @@ def test_engine_spreads_rsa_over_workers_and_reports_progress() -> None:
     assert len({public for public, _private in pairs}) == 6
     assert seen[-1] == 6 and seen == sorted(seen)
     for public, private in pairs:
-        key = serialization.load_der_private_key(private, password=None)
-        assert (
-            key.public_key().public_bytes(
-                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-            == public
-        )
+        assert public_half(private) == public
 
 
 class Terminal(io.StringIO):

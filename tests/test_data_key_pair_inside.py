@@ -9,20 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Qkms, arn, b64, openssl, unb64
+from tests.conftest import RSA_SIGNING, Qkms, arn, b64, openssl, unb64
 
 CONTEXT = "Purpose=Test,Build=ci-1234"
 MESSAGE = b"release artifact v2.0.0\n" * 30
 SIGN_MEMBERS = {"KeyId", "KeyPairSpec", "Signature", "SigningAlgorithm"}
 DECRYPT_MEMBERS = {"KeyId", "KeyPairSpec", "Plaintext", "EncryptionAlgorithm"}
-RSA_SIGNING = [
-    "RSASSA_PKCS1_V1_5_SHA_256",
-    "RSASSA_PKCS1_V1_5_SHA_384",
-    "RSASSA_PKCS1_V1_5_SHA_512",
-    "RSASSA_PSS_SHA_256",
-    "RSASSA_PSS_SHA_384",
-    "RSASSA_PSS_SHA_512",
-]
 # Every signing algorithm AWS allows for each pair spec; the slow RSA sizes take one each.
 SIGN_CASES = [
     ("RSA_2048", RSA_SIGNING),
