@@ -10,6 +10,7 @@ from qkms_cli.errors import ParamValidationError
 from qkms_cli.service.validate import validate_request
 
 if TYPE_CHECKING:
+    from qkms_cli.service.caller import Caller
     from qkms_cli.store.keystore import Keystore
 
 Handler = Callable[["Keystore", dict[str, Any]], dict[str, Any]]
@@ -127,10 +128,13 @@ def call(
     name: str,
     request: dict[str, Any],
     *,
+    caller: Caller | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Validate request against the model of operation `name`, run it, return the response.
 
+    caller says who calls and from where (None: the keystore account's root, through the CLI);
+    it is data handed in, for the one authorization step and the audit trail.
     Long operations (GenerateDataKeyPairs, FillKeyPairPool) report progress(done, total) to
     the caller when it asks; the service never draws it.
     """

@@ -1,0 +1,20 @@
+"""Who makes a call: data the CLI or the server hands to `service.call`, never looked up by it."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Caller(NamedTuple):
+    """The principal behind one call and where it came from (a tuple: cheap at start-up).
+
+    principal is an ARN (`arn:<partition>:iam::<account>:user/<name>` or the account's root);
+    None means the keystore account's root, as the local CLI and `--auth none` call.
+    """
+
+    principal: str | None = None
+    access_key_id: str | None = None
+    source_ip: str | None = None
+    user_agent: str | None = None
+    # "cli" for the local command line, "http" for `qkms serve`.
+    via: str = "cli"
