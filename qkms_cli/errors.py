@@ -70,3 +70,11 @@ NotFoundException = _api("NotFoundException")
 TagException = _api("TagException")
 UnsupportedOperationException = _api("UnsupportedOperationException")
 ValidationException = _api("ValidationException")
+
+# The protocol's own errors (JSON 1.1 and SigV4), answered by `qkms serve` before any operation runs.
+IncompleteSignatureException = _api("IncompleteSignatureException")
+InvalidSignatureException = _api("InvalidSignatureException")
+MissingAuthenticationTokenException = _api("MissingAuthenticationTokenException")
+SerializationException = _api("SerializationException")
+UnknownOperationException = _api("UnknownOperationException")
+UnrecognizedClientException = _api("UnrecognizedClientException")
