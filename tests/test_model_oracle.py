@@ -168,6 +168,14 @@ UNDECLARED_ERRORS = {
     "ValidationException",
     # alias/aws/... names: moto and local-kms answer NotAuthorizedException (kms-facts.md).
     "NotAuthorizedException",
+    # The JSON 1.1 protocol's and SigV4's own errors, which `qkms serve` answers before an
+    # operation runs (every AWS JSON service does; no operation model declares them).
+    "IncompleteSignatureException",
+    "InvalidSignatureException",
+    "MissingAuthenticationTokenException",
+    "SerializationException",
+    "UnknownOperationException",
+    "UnrecognizedClientException",
 }
 
 
