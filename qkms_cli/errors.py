@@ -33,6 +33,13 @@ class ParamValidationError(QkmsError):
         self.member = member
 
 
+class CommandLineError(QkmsError):
+    """A command line qkms cannot act on, said in aws-cli's words where it has some (exit 252)."""
+
+    code = "CommandLineError"
+    exit_code = EXIT_USAGE
+
+
 class KeystoreError(QkmsError):
     """The keystore or configuration cannot be used: wrong passphrase, corrupt, unreadable."""
 

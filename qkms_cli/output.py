@@ -1,4 +1,4 @@
-"""Rendering responses: JSON, aws-cli's text format and rich tables, after an optional --query."""
+"""Rendering responses: JSON, aws-cli's text, rich tables and YAML, after an optional --query."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import IO, Any
 
-FORMATS = ("json", "text", "table")
+FORMATS = ("json", "text", "table", "yaml", "yaml-stream", "off")
 
 Renderer = Callable[[str, Any, IO[str]], None]
 
@@ -130,11 +130,54 @@ def render_text(op: str, data: Any, stream: IO[str]) -> None:
     _text(data, stream)
 
 
-def render_table(op: str, data: Any, stream: IO[str]) -> None:
-    """Rich tables for people: dicts as two columns, lists of dicts as rows."""
+def render_table(op: str, data: Any, stream: IO[str], color: str = "auto") -> None:
+    """Rich tables for people: dicts as two columns, lists of dicts as rows.
+
+    color: on, off or auto (a terminal without NO_COLOR), as aws-cli's --color.
+    """
     from qkms_cli.table import render
 
-    render(op, data, stream)
+    render(op, data, stream, color=color)
 
 
-RENDERERS: dict[str, Renderer] = {"json": render_json, "text": render_text, "table": render_table}
+def _yaml(data: Any, stream: IO[str]) -> None:
+    # PyYAML (with libyaml where built), imported only here: block style, the response's own member
+    # order, text as it is, as aws-cli v2's yaml output.
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    yaml.dump(
+        data,
+        stream,
+        Dumper=dumper,
+        default_flow_style=False,
+        sort_keys=False,
+        allow_unicode=True,
+    )
+
+
+def render_yaml(op: str, data: Any, stream: IO[str]) -> None:
+    _yaml(data, stream)
+
+
+def render_yaml_stream(op: str, data: Any, stream: IO[str]) -> None:
+    """yaml-stream: each response as an item of a YAML list, so what is printed can be appended to.
+
+    qkms merges a list's pages before printing, so a listing is one item (aws-cli prints one per
+    page as it arrives).
+    """
+    _yaml([data], stream)
+
+
+def render_off(op: str, data: Any, stream: IO[str]) -> None:
+    """--output off: nothing on stdout."""
+
+
+RENDERERS: dict[str, Renderer] = {
+    "json": render_json,
+    "text": render_text,
+    "table": render_table,
+    "yaml": render_yaml,
+    "yaml-stream": render_yaml_stream,
+    "off": render_off,
+}

@@ -62,19 +62,24 @@ def _tables(title: str, data: Any) -> list[Any]:
     return tables
 
 
-def render(op: str, data: Any, stream: IO[str]) -> None:
+def render(op: str, data: Any, stream: IO[str], color: str = "auto") -> None:
     from rich.console import Console
 
     if data is None:
         return
     # Colour only on a terminal, and never with NO_COLOR (no-color.org: set and not empty); a pipe
-    # gets plain text even when FORCE_COLOR is set, so scripts never parse escape codes.
-    terminal = stream.isatty()
+    # gets plain text even when FORCE_COLOR is set, so scripts never parse escape codes. --color on
+    # and off (aws-cli's) decide instead.
+    if color == "auto":
+        terminal = stream.isatty()
+        colored = terminal and not os.environ.get("NO_COLOR")
+    else:
+        terminal = colored = color == "on"
     console = Console(
         file=stream,
         force_terminal=terminal,
-        color_system="auto" if terminal else None,
-        no_color=bool(os.environ.get("NO_COLOR")) or not terminal,
+        color_system="standard" if color == "on" else ("auto" if terminal else None),
+        no_color=not colored,
         highlight=False,
         soft_wrap=False,
     )

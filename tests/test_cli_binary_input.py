@@ -33,7 +33,7 @@ def test_base64_text_in_a_fileb_file_or_stdin_is_decoded(qkms: Qkms, tmp_path: P
 def test_a_value_that_is_neither_base64_nor_a_file_names_both_ways(qkms: Qkms) -> None:
     key = qkms.new_key()
     result = qkms.fails(252, "encrypt", "--key-id", key, "--plaintext", "my secret, text!")
-    assert "not valid base64" in result.stderr
+    assert "Invalid base64 in --plaintext" in result.stderr
     assert "fileb://PATH" in result.stderr and "file://PATH" in result.stderr
     assert "my secret, text!" not in result.stderr  # a plaintext is never echoed
 

@@ -623,6 +623,6 @@ def test_text_output_of_a_pair(qkms: Qkms) -> None:
 
 def test_bad_output_and_query(qkms: Qkms) -> None:
     qkms.new_key()
-    result = qkms.fails(252, "keys", "list", "--output", "yaml")
+    result = qkms.fails(252, "keys", "list", "--output", "xml")
     assert "json" in result.stderr and "text" in result.stderr
     qkms.fails(252, "keys", "list", "--query", "Keys[")

@@ -40,7 +40,7 @@ def test_qkms_output_sets_the_default_and_the_flag_wins(
 
 
 def test_bad_output_format_is_a_usage_error(qkms: Qkms, monkeypatch: pytest.MonkeyPatch) -> None:
-    result = qkms.fails(252, "keys", "list", "--output", "yaml")
+    result = qkms.fails(252, "keys", "list", "--output", "xml")
     assert "json, text, table" in result.stderr
     monkeypatch.setenv("QKMS_OUTPUT", "xml")
     assert "'xml'" in qkms.fails(252, "keys", "list").stderr

@@ -14,7 +14,7 @@ def key_count(qkms: Qkms) -> int:
 
 
 @pytest.mark.parametrize(
-    "bad", [("--output", "yaml"), ("--query", "[["), ("--output", "bogus", "--query", "Keys")]
+    "bad", [("--output", "xml"), ("--query", "[["), ("--output", "bogus", "--query", "Keys")]
 )
 def test_bad_output_or_query_is_refused_before_the_key_is_made(
     qkms: Qkms, bad: tuple[str, ...]

@@ -70,3 +70,24 @@ def test_a_call_imports_only_its_handler_module(home: Path) -> None:
         "rich",
     ):
         assert module not in loaded, module
+
+
+def test_local_calls_load_nothing_of_remote_mode(home: Path) -> None:
+    """--endpoint-url's client, HTTP, TLS and the AWS config reader cost local calls nothing."""
+    for args in (
+        ("generate-random", "--number-of-bytes", "8"),
+        ("keys", "list", "--region", "eu-west-1", "--cli-binary-format", "raw-in-base64-out"),
+    ):
+        loaded = modules_after(*args)
+        for module in (
+            "qkms_cli.client",
+            "qkms_cli.client.config",
+            "qkms_cli.wire",
+            "qkms_cli.sigv4",
+            "http.client",
+            "ssl",
+            "socket",
+            "configparser",
+            "yaml",
+        ):
+            assert module not in loaded, (args, module)

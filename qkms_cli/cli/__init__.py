@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Collection
 from typing import Any
 
 import click
@@ -14,10 +15,12 @@ from qkms_cli.cli.app import App
 from qkms_cli.cli.commands import GROUP_EXAMPLES, GROUPS, TOP, CommandSpec, aws_aliases
 from qkms_cli.errors import (
     EXIT_API,
+    EXIT_CONFIG,
     EXIT_INTERRUPTED,
     EXIT_UNEXPECTED,
     EXIT_USAGE,
     ApiError,
+    CommandLineError,
     KeystoreError,
     ParamValidationError,
     QkmsError,
@@ -40,20 +43,89 @@ EXTRA_COMMANDS: dict[str, tuple[str, str]] = {
 
 _GLOBAL_HELP = {
     "home": "Keystore directory (default: $QKMS_HOME, else the platform config dir).",
-    "output": "Output format: json (default, or $QKMS_OUTPUT), text or table.",
+    "output": "Output format: json (default, or $QKMS_OUTPUT), text, table, yaml, yaml-stream or "
+    "off (print nothing; --*-out files are still written).",
     "query": "JMESPath expression applied to the response, e.g. KeyMetadata.KeyId.",
-    "debug": "Show tracebacks for unexpected errors.",
+    "debug": "Show tracebacks for unexpected errors, and what qkms resolved (endpoint, region, "
+    "options without effect).",
+    "endpoint_url": "Send every operation to this TrentService endpoint (qkms serve, AWS KMS, "
+    "moto, LocalStack) instead of the local keystore (or $QKMS_ENDPOINT_URL).",
+    "region": "The region requests to --endpoint-url are signed for (else $AWS_REGION, "
+    "$AWS_DEFAULT_REGION, the profile's region).",
+    "profile": "The profile in ~/.aws/credentials and ~/.aws/config that signs requests to "
+    "--endpoint-url (else $AWS_PROFILE).",
+    "no_verify_ssl": "Do not verify the endpoint's TLS certificate (a self-signed test server).",
+    "ca_bundle": "Verify the endpoint's TLS certificate with this CA bundle (else $AWS_CA_BUNDLE).",
+    "cli_read_timeout": "Seconds to wait for the endpoint's answer; 0 waits forever (default 60).",
+    "cli_connect_timeout": "Seconds to wait for a connection; 0 waits forever (default 60).",
+    "no_cli_pager": "Accepted as aws-cli does; qkms never pages its output.",
+    "color": "Colour in tables: on, off or auto (a terminal without $NO_COLOR; the default).",
+    "cli_binary_format": "How blob arguments are read: base64 (the default; strict) or "
+    "raw-in-base64-out (the text itself, e.g. --plaintext 'my secret').",
+    "no_sign_request": "Send requests to --endpoint-url unsigned (qkms serve --auth none, moto).",
 }
+
+# Every global option's parameter name, in the order of global_options().
+GLOBAL_NAMES = (
+    "home",
+    "output",
+    "query",
+    "debug",
+    "endpoint_url",
+    "region",
+    "profile",
+    "no_verify_ssl",
+    "ca_bundle",
+    "cli_read_timeout",
+    "cli_connect_timeout",
+    "no_cli_pager",
+    "color",
+    "cli_binary_format",
+    "no_sign_request",
+)
+# Commands that work on the local keystore itself, never through --endpoint-url.
+LOCAL_ONLY = ("keystore", "pool", "access-keys", "audit")
+BINARY_FORMATS = ("base64", "raw-in-base64-out")
 
 
 def global_options() -> list[click.Option]:
-    """Options accepted both before and after the subcommand."""
+    """Options accepted both before and after the subcommand (aws-cli's global options)."""
+    h = _GLOBAL_HELP
     return [
-        click.Option(["--home"], metavar="DIR", help=_GLOBAL_HELP["home"]),
-        click.Option(["--output"], metavar="FORMAT", help=_GLOBAL_HELP["output"]),
-        click.Option(["--query"], metavar="JMESPATH", help=_GLOBAL_HELP["query"]),
-        click.Option(["--debug"], is_flag=True, default=None, help=_GLOBAL_HELP["debug"]),
+        click.Option(["--home"], metavar="DIR", help=h["home"]),
+        click.Option(["--output"], metavar="FORMAT", help=h["output"]),
+        click.Option(["--query"], metavar="JMESPATH", help=h["query"]),
+        click.Option(["--debug"], is_flag=True, default=None, help=h["debug"]),
+        click.Option(["--endpoint-url"], metavar="URL", help=h["endpoint_url"]),
+        click.Option(["--region"], metavar="REGION", help=h["region"]),
+        click.Option(["--profile"], metavar="NAME", help=h["profile"]),
+        click.Option(["--no-verify-ssl"], is_flag=True, default=None, help=h["no_verify_ssl"]),
+        click.Option(["--ca-bundle"], metavar="PATH", help=h["ca_bundle"]),
+        click.Option(
+            ["--cli-read-timeout"],
+            type=click.IntRange(min=0),
+            metavar="SECONDS",
+            help=h["cli_read_timeout"],
+        ),
+        click.Option(
+            ["--cli-connect-timeout"],
+            type=click.IntRange(min=0),
+            metavar="SECONDS",
+            help=h["cli_connect_timeout"],
+        ),
+        click.Option(["--no-cli-pager"], is_flag=True, default=None, help=h["no_cli_pager"]),
+        click.Option(["--color"], type=click.Choice(["on", "off", "auto"]), help=h["color"]),
+        click.Option(
+            ["--cli-binary-format"], type=click.Choice(BINARY_FORMATS), help=h["cli_binary_format"]
+        ),
+        click.Option(["--no-sign-request"], is_flag=True, default=None, help=h["no_sign_request"]),
     ]
+
+
+def pop_globals(values: dict[str, Any], keep: Collection[str] = ()) -> dict[str, Any]:
+    """Take the global options out of a command's parameters, for App.update; names in keep are
+    the command's own options and stay."""
+    return {name: values.pop(name, None) for name in GLOBAL_NAMES if name not in keep}
 
 
 def app_of(ctx: click.Context) -> App:
@@ -137,6 +209,14 @@ class RootGroup(LazyGroup):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name in LOCAL_ONLY and not ctx.resilient_parsing:
+            refuse_remote(name, ctx.params.get("endpoint_url"), rest)
+        return name, command, rest
+
     def make_context(
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
     ) -> click.Context:
@@ -148,7 +228,7 @@ class RootGroup(LazyGroup):
 
     def main(self, args: Any = None, prog_name: str | None = None, **kwargs: Any) -> Any:
         kwargs.pop("standalone_mode", None)
-        argv = list(sys.argv[1:] if args is None else args)
+        argv = help_as_last_word(list(sys.argv[1:] if args is None else args))
         debug = "--debug" in argv
         try:
             result = super().main(argv, prog_name or "qkms", standalone_mode=False, **kwargs)
@@ -185,6 +265,48 @@ class RootGroup(LazyGroup):
         sys.exit(code)
 
 
+# Flags that take no value: `help` after one of them is still the last word asking for help.
+_FLAGS = frozenset(
+    {"--debug", "--no-verify-ssl", "--no-cli-pager", "--no-sign-request", "--no-paginate"}
+)
+
+
+def help_as_last_word(argv: list[str]) -> list[str]:
+    """aws-cli's `help` as the last word: `qkms generate-data-key-pair help` is its --help.
+
+    Not when it is an option's value (`--description help`): the word before it is then an
+    option that takes one.
+    """
+    if not argv or argv[-1] != "help":
+        return argv
+    before = argv[-2] if len(argv) > 1 else ""
+    if before.startswith("-") and before not in _FLAGS and not before.startswith("--no-"):
+        return argv
+    return [*argv[:-1], "--help"]
+
+
+def refuse_remote(command: str, endpoint: str | None, args: list[str]) -> None:
+    """Keystore, pool, access-keys and audit act on this machine's keystore: never remotely."""
+    if any(a in ("--help", "-h") for a in args):
+        return
+    for i, arg in enumerate(args):
+        if arg == "--endpoint-url" and i + 1 < len(args):
+            endpoint = args[i + 1]
+        elif arg.startswith("--endpoint-url="):
+            endpoint = arg.split("=", 1)[1]
+    endpoint = endpoint or os.environ.get("QKMS_ENDPOINT_URL") or None
+    if endpoint is None:
+        return
+    from qkms_cli.errors import CommandLineError
+
+    raise CommandLineError(
+        f"qkms: `qkms {command}` acts on a local keystore only, and --endpoint-url "
+        f"(or QKMS_ENDPOINT_URL) is set to {endpoint}. Run it on the machine that holds the "
+        "keystore (where `qkms serve` runs), without --endpoint-url: unset QKMS_ENDPOINT_URL "
+        "for this command."
+    )
+
+
 def terminal_width() -> int:
     """What shutil.get_terminal_size() says: $COLUMNS, else the terminal's width, else 80."""
     try:
@@ -211,19 +333,17 @@ def report(exc: QkmsError) -> None:
         click.echo(f"Parameter validation failed:\n{exc.message}", err=True)
     elif isinstance(exc, KeystoreError):
         click.echo(f"qkms: keystore error: {exc.message}", err=True)
-    else:  # pragma: no cover - every QkmsError is one of the above
+    elif isinstance(exc, CommandLineError) or exc.exit_code == EXIT_UNEXPECTED:
+        click.echo(exc.message, err=True)  # in aws-cli's words where it has some
+    else:
         click.echo(f"qkms: {exc.message}", err=True)
-    assert exc.exit_code in (EXIT_USAGE, EXIT_API, 253)
+    assert exc.exit_code in (EXIT_USAGE, EXIT_API, EXIT_CONFIG, EXIT_UNEXPECTED)
 
 
 def _root_callback(**options: Any) -> None:
     ctx = click.get_current_context()
-    ctx.obj = App(
-        home=options.get("home"),
-        output=options.get("output"),
-        query=options.get("query"),
-        debug=bool(options.get("debug")),
-    )
+    ctx.obj = App()
+    ctx.obj.update(**pop_globals(options))
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -24,7 +24,22 @@ class App:
         self.output = output
         self.query = query
         self.debug = debug
+        # aws-cli's global options (cli/__init__.py's GLOBAL_NAMES); the remote ones matter only
+        # with an endpoint, and --debug says so when they are given without one.
+        self.endpoint_url: str | None = None
+        self.region: str | None = None
+        self.profile: str | None = None
+        self.no_verify_ssl: bool = False
+        self.ca_bundle: str | None = None
+        self.cli_read_timeout: int | None = None
+        self.cli_connect_timeout: int | None = None
+        self.no_cli_pager: bool = False
+        self.color: str | None = None
+        self.cli_binary_format: str | None = None
+        self.no_sign_request: bool = False
         self.operation: str | None = None
+        self._client: Any = None
+        self._noted = False
         self._compiled: tuple[str, Any] | None = None
         self._keystore: Any = None
         # Looked up now, not at import, so Click's test runner can swap them.
@@ -47,13 +62,80 @@ class App:
             self._keystore = service.open_keystore(self.home, prompt=ask_passphrase)
         return self._keystore
 
+    @property
+    def endpoint(self) -> str | None:
+        """--endpoint-url, else $QKMS_ENDPOINT_URL: where operations go instead of the keystore."""
+        return self.endpoint_url or os.environ.get("QKMS_ENDPOINT_URL") or None
+
+    @property
+    def raw_blobs(self) -> bool:
+        """--cli-binary-format raw-in-base64-out: blob arguments are the text itself."""
+        return self.cli_binary_format == "raw-in-base64-out"
+
+    def note(self, message: str) -> None:
+        """A line for --debug only, on stderr."""
+        if self.debug:
+            self.err.write(f"qkms: debug: {message}\n")
+            self.err.flush()
+
+    def _note_settings(self) -> None:
+        """Under --debug, once: where operations go, and which options have no effect here."""
+        if self._noted or not self.debug:
+            return
+        self._noted = True
+        if self.no_cli_pager:
+            self.note("--no-cli-pager has no effect: qkms never pages its output")
+        if self.endpoint is not None:
+            return
+        remote_only = {
+            "--region": self.region,
+            "--profile": self.profile,
+            "--no-verify-ssl": self.no_verify_ssl,
+            "--ca-bundle": self.ca_bundle,
+            "--cli-read-timeout": self.cli_read_timeout,
+            "--cli-connect-timeout": self.cli_connect_timeout,
+            "--no-sign-request": self.no_sign_request,
+        }
+        for flag, value in remote_only.items():
+            if value is not None and value is not False:
+                self.note(
+                    f"{flag} has no effect on the local keystore (it applies to --endpoint-url)"
+                )
+
+    @property
+    def client(self) -> Any:
+        """The TrentService client for --endpoint-url, made on first use."""
+        if self._client is None:
+            from qkms_cli.client import Client, Settings
+
+            self._client = Client(
+                Settings(
+                    endpoint_url=self.endpoint or "",
+                    region=self.region,
+                    profile=self.profile,
+                    verify=not self.no_verify_ssl,
+                    ca_bundle=self.ca_bundle,
+                    read_timeout=self.cli_read_timeout,
+                    connect_timeout=self.cli_connect_timeout,
+                    sign=not self.no_sign_request,
+                ),
+                debug=self.note if self.debug else None,
+            )
+        return self._client
+
     def close(self) -> None:
         if self._keystore is not None:
             self._keystore.close()
             self._keystore = None
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def call(self, op: str, request: dict[str, Any]) -> dict[str, Any]:
-        """Run an operation through the service's single entry point."""
+        """Run an operation: through the service's single entry point, or at --endpoint-url."""
+        self._note_settings()
+        if self.endpoint is not None:
+            return self._call_remote(op, request)
         from qkms_cli import service
 
         self.operation = op
@@ -72,6 +154,19 @@ class App:
         finally:
             if bar is not None:
                 bar.close()
+
+    def _call_remote(self, op: str, request: dict[str, Any]) -> dict[str, Any]:
+        """Validate as the service does (the same errors as locally), then send it."""
+        from qkms_cli import service
+
+        self.operation = op
+        try:
+            spec = service.validate(op, request)
+            clean = {k: v for k, v in request.items() if v is not None}
+            return self.client.call(op, clean, spec.input, spec.output)  # type: ignore[no-any-return]
+        except QkmsError as exc:
+            exc.operation = op  # type: ignore[attr-defined]
+            raise
 
     def output_format(self) -> str:
         from qkms_cli.output import FORMATS
@@ -107,11 +202,18 @@ class App:
         from qkms_cli.output import RENDERERS, to_jsonable
 
         fmt = self.output_format()
+        if fmt == "off":
+            return  # aws-cli's --output off: the call's effect and exit status only
         query = self.compiled_query()
         data = to_jsonable(response)
         if query is not None:
             data = query.search(data)
         elif data == {}:
             return  # operations with an empty response print nothing, as aws-cli does
-        RENDERERS[fmt](op, data, self.out)
+        if fmt == "table":
+            from qkms_cli.output import render_table
+
+            render_table(op, data, self.out, color=self.color or "auto")
+        else:
+            RENDERERS[fmt](op, data, self.out)
         self.out.flush()

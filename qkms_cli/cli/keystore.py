@@ -37,17 +37,17 @@ def _command(name: str, help_text: str, example: str) -> Callable[[Callable[...,
     """A keystore subcommand with the global options, its example in the help, output rendered."""
 
     def decorate(func: Callable[..., Any]) -> click.Command:
+        # A command's own option (keystore init --region: the region in ARNs) wins over the
+        # global one of the same name, which means nothing to a local-only command.
+        own = getattr(func, "__click_params__", [])[::-1]
+        own_names = {p.name for p in own}
+
         def callback(**values: Any) -> None:
-            from qkms_cli.cli import app_of
+            from qkms_cli.cli import app_of, pop_globals
 
             ctx = click.get_current_context()
             app = app_of(ctx)
-            app.update(
-                home=values.pop("home"),
-                output=values.pop("output"),
-                query=values.pop("query"),
-                debug=values.pop("debug"),
-            )
+            app.update(**pop_globals(values, keep=own_names))
             app.operation = f"keystore {name}"
             response = func(app, **values)
             for note in response.pop("Notes", []):
@@ -59,7 +59,7 @@ def _command(name: str, help_text: str, example: str) -> Callable[[Callable[...,
         command = click.Command(
             name,
             callback=callback,
-            params=[*getattr(func, "__click_params__", [])[::-1], *global_options()],
+            params=[*own, *(o for o in global_options() if o.name not in own_names)],
             help=f"{help_text}\n\n\b\nExample:\n  {example}",
             short_help=help_text.split("\n")[0],
         )

@@ -135,13 +135,10 @@ class OperationCommand(click.Command):
             app = App()
             ctx.obj = app
             ctx.call_on_close(app.close)
+        from qkms_cli.cli import pop_globals
+
         values = ctx.params
-        app.update(
-            home=values.pop("home"),
-            output=values.pop("output"),
-            query=values.pop("query"),
-            debug=values.pop("debug"),
-        )
+        app.update(**pop_globals(values))
         app.check_rendering()
         op = service.spec(self.spec.op)
         skeleton = values.pop("generate_cli_skeleton")
@@ -161,7 +158,7 @@ class OperationCommand(click.Command):
         paging = paginate.pop_options(values) if op.name in paginate.PAGINATED else None
         outs = files.pop_options(op.name, values)
         count = batch.pop_count(op.name, values)
-        request = self._request(op, values.pop("cli_input_json"), values)
+        request = self._request(op, values.pop("cli_input_json"), values, raw=app.raw_blobs)
         missing = [m for m in op.required if request.get(m) is None]
         if missing:
             flags = ", ".join(f"--{kebab(m)}" for m in missing)
@@ -179,7 +176,9 @@ class OperationCommand(click.Command):
         response = files.write(op.name, request, response, outs)
         app.render(op.name, response)
 
-    def _request(self, op: Any, input_json: str | None, values: dict[str, Any]) -> dict[str, Any]:
+    def _request(
+        self, op: Any, input_json: str | None, values: dict[str, Any], *, raw: bool = False
+    ) -> dict[str, Any]:
         request: dict[str, Any] = {}
         if input_json:
             text = input_json
@@ -198,19 +197,21 @@ class OperationCommand(click.Command):
                 raise click.BadParameter("must be a JSON object", param_hint="--cli-input-json")
             for member, value in loaded.items():
                 shape = op.input.get(member)
-                request[member] = p.from_json(shape, value, member) if shape else value
-        for member, raw in values.items():
-            if raw is None or raw == ():
+                request[member] = p.from_json(shape, value, member, raw=raw) if shape else value
+        for member, value in values.items():
+            if value is None or value == ():
                 continue
             shape = op.input[member]
             flag = f"--{kebab(member)}"
             kind = shape["type"]
             if kind == "blob":
-                request[member] = p.parse_blob(raw, flag)
+                request[member] = p.parse_blob(
+                    value, flag, raw=raw, sensitive=bool(shape.get("sensitive"))
+                )
             elif kind == "map":
-                request[member] = p.parse_map(raw, flag)
+                request[member] = p.parse_map(value, flag)
             elif kind == "list":
-                request[member] = p.parse_list(raw, flag, shape)
+                request[member] = p.parse_list(value, flag, shape)
             else:
-                request[member] = raw
+                request[member] = value
         return request

@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from qkms_cli.errors import CommandLineError
+
 # Inputs are read at most this far; the largest API blob is 8192 bytes, so anything past this is
 # refused before it is read whole.
 MAX_INPUT_BYTES = 1 << 20
@@ -42,14 +44,38 @@ def _read(path: str, flag: str, *, binary: bool) -> bytes:
 
 
 def b64decode_strict(data: bytes) -> bytes | None:
-    """Decode base64 text (whitespace and line breaks allowed); None when it is not base64."""
-    compact = re.sub(rb"\s+", b"", data)
+    """Decode canonical base64 text; None when it is anything else.
+
+    Canonical: the standard alphabet, `=` padding to a multiple of four, no stray bits in the
+    last group (re-encoding gives the text back). Line breaks are allowed only between whole
+    groups of four, as `base64` and `openssl base64` wrap their output, and at the end; a space
+    never is, so `my secret` is not read as the six bytes of `mysecret`.
+    """
+    lines = data.rstrip(b"\r\n").split(b"\n")
+    lines = [line[:-1] if line.endswith(b"\r") else line for line in lines]
+    if any(not line or len(line) % 4 for line in lines[:-1]):
+        return None
+    compact = b"".join(lines)
     if not compact or len(compact) % 4 or not _B64.match(compact):
         return None
     try:
-        return base64.b64decode(compact, validate=True)
+        decoded = base64.b64decode(compact, validate=True)
     except binascii.Error:
         return None
+    return decoded if base64.b64encode(decoded) == compact else None
+
+
+def invalid_base64(value: str, where: str, *, sensitive: bool) -> CommandLineError:
+    """aws-cli v2's `Invalid base64: "<value>"`, with how to pass bytes; a secret is not echoed."""
+    shown = (
+        f"Invalid base64 in {where} (the value is not shown: it may be secret)"
+        if sensitive
+        else f'Invalid base64: "{value}" ({where})'
+    )
+    return CommandLineError(
+        f"{shown}\nqkms: {_BLOB_HELP}; or --cli-binary-format raw-in-base64-out to send the "
+        "text itself as the bytes."
+    )
 
 
 def _looks_like_base64_blob(data: bytes) -> bool:
@@ -64,8 +90,12 @@ def _is_file(value: str) -> bool:
         return False
 
 
-def parse_blob(value: str, flag: str) -> bytes:
-    """A binary member: base64 text, fileb://PATH (raw) or file://PATH (base64 text)."""
+def parse_blob(value: str, flag: str, *, raw: bool = False, sensitive: bool = True) -> bytes:
+    """A binary member: base64 text, fileb://PATH (raw) or file://PATH (base64 text).
+
+    raw (--cli-binary-format raw-in-base64-out, as aws-cli): the text itself is the bytes, of
+    the value or of a file://PATH; fileb:// is raw bytes either way.
+    """
     if value.startswith("fileb://"):
         data = _read(value[len("fileb://") :], flag, binary=True)
         if _looks_like_base64_blob(data):
@@ -75,6 +105,8 @@ def parse_blob(value: str, flag: str) -> bytes:
         return data
     if value.startswith("file://"):
         data = _read(value[len("file://") :], flag, binary=False)
+        if raw:
+            return data
         decoded = b64decode_strict(data)
         if decoded is None:
             raise click.BadParameter(
@@ -82,7 +114,10 @@ def parse_blob(value: str, flag: str) -> bytes:
                 param_hint=flag,
             )
         return decoded
-    decoded = b64decode_strict(value.encode("utf-8", "surrogatepass"))
+    encoded = value.encode("utf-8", "surrogatepass")
+    if raw:
+        return encoded
+    decoded = b64decode_strict(encoded)
     if decoded is None:
         if value and "\n" not in value and _is_file(value):
             raise click.BadParameter(
@@ -90,10 +125,7 @@ def parse_blob(value: str, flag: str) -> bytes:
                 f"file://{value} if it holds base64 text",
                 param_hint=flag,
             )
-        # The value may be secret (a plaintext), so it is not echoed.
-        raise click.BadParameter(
-            f"the value is not valid base64 and not a file: {_BLOB_HELP}", param_hint=flag
-        )
+        raise invalid_base64(value, flag, sensitive=sensitive)
     return decoded
 
 
@@ -103,7 +135,7 @@ def parse_blob_source(value: str, flag: str) -> bytes:
         data = _read("-", flag, binary=True)
         decoded = b64decode_strict(data)
         return data if decoded is None else decoded
-    return parse_blob(value, flag)
+    return parse_blob(value, flag, sensitive=False)  # a ciphertext is no secret
 
 
 def _text_source(value: str, flag: str) -> str:
@@ -181,8 +213,11 @@ def parse_list(values: tuple[str, ...], flag: str, shape: dict[str, Any]) -> lis
     return result
 
 
-def from_json(shape: dict[str, Any], value: Any, path: str) -> Any:
-    """Decode base64 blobs inside a --cli-input-json request, guided by the shape."""
+def from_json(shape: dict[str, Any], value: Any, path: str, *, raw: bool = False) -> Any:
+    """Decode base64 blobs inside a --cli-input-json request, guided by the shape.
+
+    raw (--cli-binary-format raw-in-base64-out): a blob's text is its bytes, as in aws-cli.
+    """
     from qkms_cli.errors import ParamValidationError
 
     kind = shape["type"]
@@ -193,16 +228,20 @@ def from_json(shape: dict[str, Any], value: Any, path: str) -> Any:
             raise ParamValidationError(
                 f"Invalid type for parameter {path}: expected base64 text", member=path
             )
-        decoded = b64decode_strict(value.encode("utf-8", "surrogatepass"))
+        encoded = value.encode("utf-8", "surrogatepass")
+        if raw:
+            return encoded
+        decoded = b64decode_strict(encoded)
         if decoded is None:
-            raise ParamValidationError(f"Invalid base64 for parameter {path}", member=path)
+            where = f"parameter {path} of --cli-input-json"
+            raise invalid_base64(value, where, sensitive=bool(shape.get("sensitive")))
         return decoded
     if kind == "list" and isinstance(value, list):
-        return [from_json(shape["member"], v, f"{path}[{i}]") for i, v in enumerate(value)]
+        return [from_json(shape["member"], v, f"{path}[{i}]", raw=raw) for i, v in enumerate(value)]
     if kind == "structure" and isinstance(value, dict):
         members = shape.get("members", {})
         return {
-            k: from_json(members[k], v, f"{path}.{k}") if k in members else v
+            k: from_json(members[k], v, f"{path}.{k}", raw=raw) if k in members else v
             for k, v in value.items()
         }
     return value
