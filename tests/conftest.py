@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner, Result
@@ -26,6 +27,8 @@ _SCRUBBED = (
     "QKMS_NEW_PASSPHRASE",
     "QKMS_NEW_MASTER_KEY",
     "QKMS_ENDPOINT_URL",
+    "QKMS_STORE",
+    "QKMS_STORE_POOL_SIZE",
 )
 
 
@@ -38,6 +41,133 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in _SCRUBBED:
         monkeypatch.delenv(name, raising=False)
     return home
+
+
+# -- keystore backends -------------------------------------------------------------------------
+# Test modules marked `pytestmark = pytest.mark.backends` run each test on both keystore backends:
+# SQLite in the temp home, and PostgreSQL in a schema of its own in a database made for this test
+# session (and dropped after it). Without a reachable server the postgresql cases skip, saying how
+# to run them.
+
+DEFAULT_POSTGRESQL = "postgresql://127.0.0.1:5432/postgres"
+_HOW_TO_RUN = (
+    "start PostgreSQL (README: A shared keystore) or name a server with "
+    "--postgresql URL / QKMS_TEST_POSTGRESQL=URL"
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--postgresql",
+        metavar="URL",
+        default=None,
+        help="PostgreSQL server (a role that may CREATE DATABASE) for the keystore tests' "
+        f"postgresql cases; default $QKMS_TEST_POSTGRESQL, else {DEFAULT_POSTGRESQL}; "
+        "'off' skips them.",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store_backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "backends"
+    ):
+        metafunc.parametrize("store_backend", ["sqlite", "postgresql"], indirect=True)
+
+
+class PostgresServer:
+    """The server the postgresql cases use, and this session's database on it."""
+
+    def __init__(self, admin_url: str) -> None:
+        import secrets
+
+        self.admin_url = admin_url
+        self.dbname = f"qkms_test_{os.getpid()}_{secrets.token_hex(4)}"
+        self.schemas = 0
+        self.created = False
+
+    def admin(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(self.admin_url, autocommit=True, connect_timeout=5)
+
+    def database_url(self, **params: str) -> str:
+        """postgresql:///DB?host=...: the admin URL's server and role, this session's database."""
+        from psycopg.conninfo import conninfo_to_dict
+
+        parts = {k: v for k, v in conninfo_to_dict(self.admin_url).items() if k != "dbname"}
+        parts.update(params)
+        query = "&".join(f"{k}={quote(str(v), safe='')}" for k, v in parts.items())
+        return f"postgresql:///{self.dbname}?{query}"
+
+    def new_schema(self) -> str:
+        """A fresh, empty schema in the session's database: a keystore of its own."""
+        if not self.created:
+            with self.admin() as conn:
+                conn.execute(f'CREATE DATABASE "{self.dbname}"')
+            self.created = True
+        self.schemas += 1
+        name = f"t{self.schemas}"
+        import psycopg
+
+        with psycopg.connect(self.database_url(), autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{name}"')
+        return self.database_url(options=f"-csearch_path={name}")
+
+    def drop(self) -> None:
+        if self.created:
+            with self.admin() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.dbname}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request: pytest.FixtureRequest) -> Any:
+    """The PostgreSQL server for this session, or the reason there is none (a str)."""
+    url = (
+        request.config.getoption("--postgresql")
+        or os.environ.get("QKMS_TEST_POSTGRESQL")
+        or DEFAULT_POSTGRESQL
+    )
+    if url == "off":
+        yield "postgresql cases turned off (--postgresql off)"
+        return
+    try:
+        import psycopg
+    except ImportError:
+        yield "psycopg is not installed: pip install -e '.[test]'"
+        return
+    server = PostgresServer(url)
+    try:
+        server.admin().close()
+    except psycopg.Error as exc:
+        reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+        yield f"no PostgreSQL server at {url} ({reason})"
+        return
+    try:
+        yield server
+    finally:
+        server.drop()
+
+
+@pytest.fixture
+def postgres_store(postgres_server: Any) -> str:
+    """A postgresql:// URL of an empty keystore (a schema of its own), or the test skips."""
+    if isinstance(postgres_server, str):
+        pytest.skip(f"{postgres_server}; to run the PostgreSQL cases, {_HOW_TO_RUN}")
+    return postgres_server.new_schema()
+
+
+@pytest.fixture(autouse=True)
+def store_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which backend this test's keystore uses; QKMS_STORE set to it for postgresql.
+
+    A shared store keeps no master.key file, so its keystore gets a random QKMS_MASTER_KEY.
+    """
+    backend = getattr(request, "param", "sqlite")
+    if backend == "postgresql":
+        url = request.getfixturevalue("postgres_store")
+        monkeypatch.setenv("QKMS_STORE", url)
+        monkeypatch.setenv("QKMS_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
+    return backend
 
 
 @pytest.fixture

@@ -1,0 +1,171 @@
+"""The SQLite backend (the default): one file in the keystore home, WAL, one writer at a time."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from qkms_cli.errors import DependencyTimeoutException, KeystoreError
+
+
+def translate_error(exc: sqlite3.Error, path: Path | str, timeout: float) -> Exception:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DependencyTimeoutException(
+            f"The keystore is locked by another qkms process; gave up after {timeout:g} seconds."
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return KeystoreError(
+            f"The keystore database {path} is damaged ({exc}). "
+            "Restore it from a backup (qkms keystore restore)."
+        )
+    if "readonly" in text or "read-only" in text:
+        return KeystoreError(f"The keystore {path} is read-only: {exc}.")
+    if "full" in text:
+        return KeystoreError(f"The disk holding the keystore {path} is full: {exc}.")
+    return KeystoreError(f"The keystore {path} cannot be used: {exc}.")
+
+
+class Database:
+    """A keystore's tables in one SQLite file; the interface postgres.Database mirrors."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        self.path = path
+        self.location = str(path)
+        self.timeout = timeout
+        try:
+            self.conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise translate_error(exc, path, timeout) from None
+
+    def _error(self, exc: sqlite3.Error) -> Exception:
+        return translate_error(exc, self.path, self.timeout)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            self.conn.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+
+    def query(
+        self, sql: str, params: Sequence[Any] = (), *, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        cur = self.execute(sql, params)
+        try:
+            # Rows are read lazily: a damaged page can surface here, not at execute().
+            rows = cur.fetchall() if limit is None else cur.fetchmany(limit)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row)) for row in rows]
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        cur = self.execute(sql)
+        try:
+            return cur.fetchall()
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+
+    @contextlib.contextmanager
+    def transaction(self, *, exclusive: bool = True) -> Iterator[None]:
+        """One write transaction: all of it commits, or none of it does.
+
+        SQLite has one writer at a time whatever exclusive says (BEGIN IMMEDIATE).
+        """
+        if self.conn.in_transaction:
+            yield
+            return
+        self.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._rollback()
+            raise
+        try:
+            self.conn.commit()
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._error(exc) from None
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled back already (a full disk, an I/O error); the first error is
+        # the one worth reporting, so a failing rollback must not replace it.
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.rollback()
+
+    # -- schema --------------------------------------------------------------------------------
+
+    def has_table(self, name: str) -> bool:
+        found = self.query("SELECT 1 AS found FROM sqlite_master WHERE name = ?", (name,))
+        return bool(found)
+
+    def schema_version(self) -> int:
+        return int(self.rows("PRAGMA user_version")[0][0])
+
+    def set_schema_version(self, version: int) -> None:
+        self.execute(f"PRAGMA user_version = {int(version)}")
+
+    def run_script(self, sql: str) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                self.execute(statement)
+
+    def prepare(self) -> None:
+        """WAL, before the first migration: readers go on while one process writes."""
+        # WAL persists in the file. Switching takes an exclusive lock, and when processes
+        # opening a new keystore race to switch, SQLite answers "locked" at once rather than
+        # wait (a would-be deadlock): retry.
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise self._error(exc) from None
+                time.sleep(0.005 + (os.getpid() % 10) * 0.002)
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+        self.execute("PRAGMA synchronous = NORMAL")
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's integrity check and foreign key check, as lines for `keystore verify`."""
+        problems = [f"integrity check: {r[0]}" for r in self.rows("PRAGMA integrity_check")]
+        problems = [p for p in problems if p != "integrity check: ok"]
+        for table, rowid, parent, _fk in self.rows("PRAGMA foreign_key_check"):
+            problems.append(f"{table} row {rowid}: refers to a missing {parent} row")
+        return problems
+
+    # -- meta ----------------------------------------------------------------------------------
+
+    def get_meta(self, name: str) -> Any:
+        rows = self.query("SELECT value FROM meta WHERE name = ?", (name,), limit=1)
+        return rows[0]["value"] if rows else None
+
+    def put_meta(self, items: Sequence[tuple[str, Any]]) -> None:
+        self.executemany(
+            "INSERT INTO meta (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            list(items),
+        )
+
+    def close(self) -> None:
+        self.conn.close()
