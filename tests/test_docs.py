@@ -99,6 +99,7 @@ qkms generate-mac --key-id alias/mac --message fileb://msg --mac-algorithm HMAC_
 _NOT_RUN = {
     "keystore": "keystore commands make and move whole keystores; tests/test_keystore_* run them",
     "pool": "pool commands are run by tests/test_pool.py",
+    "serve": "serve runs in the foreground; tests/test_serve*.py run it",
 }
 
 

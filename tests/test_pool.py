@@ -207,9 +207,15 @@ def test_pool_counts_for_keystore_info(qkms: Qkms, home: Path, spec: str) -> Non
 def test_a_version_1_keystore_gains_the_pool_on_first_use(qkms: Qkms, home: Path) -> None:
     key = qkms.new_key()
     keystore = Keystore.open(home)
-    try:  # back to the schema before 0002_pool
+    try:  # back to the schema before 0002_pool (and the migrations after it)
+        import re
+
+        from qkms_cli.store.migrations import MIGRATIONS
+
         with keystore.write():
-            keystore._exec("DROP TABLE key_pair_pool")
+            for _name, sql in MIGRATIONS[1:]:
+                for table in re.findall(r"CREATE TABLE (\w+)", sql):
+                    keystore._exec(f"DROP TABLE {table}")
             keystore._exec("PRAGMA user_version = 1")
     finally:
         keystore.close()

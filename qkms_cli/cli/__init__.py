@@ -39,6 +39,14 @@ EXTRA_COMMANDS: dict[str, tuple[str, str]] = {
         "qkms_cli.cli.pool:pool",
         "Pre-generate data key pairs for generate-data-key-pair to hand out.",
     ),
+    "serve": (
+        "qkms_cli.cli.serve:serve",
+        "Serve the KMS API over HTTP (for boto3, the aws CLI, SDKs).",
+    ),
+    "access-keys": (
+        "qkms_cli.cli.access_keys:access_keys",
+        "Make, list and delete the access keys `serve --auth sigv4` accepts.",
+    ),
 }
 
 _GLOBAL_HELP = {

@@ -206,6 +206,20 @@ class App:
             return  # aws-cli's --output off: the call's effect and exit status only
         query = self.compiled_query()
         data = to_jsonable(response)
+        if (
+            self.query
+            and "PrivateKeyPlaintext" in self.query
+            and isinstance(data, dict)
+            and "PrivateKeyCiphertextBlob" in data
+            and "PrivateKeyPlaintext" not in data
+        ):
+            # Not a silent None: say why the member is absent and how to get the key.
+            self.err.write(
+                "qkms: note: this keystore keeps the private key of a data key pair inside "
+                "(the seed's rule), so there is no PrivateKeyPlaintext; `qkms decrypt` of the "
+                "PrivateKeyCiphertextBlob gives it back. Keystores made with `qkms keystore init "
+                "--partition aws` return it, as AWS does.\n"
+            )
         if query is not None:
             data = query.search(data)
         elif data == {}:

@@ -136,7 +136,8 @@ GROUP_EXAMPLES: dict[str, str] = {
 TOP: dict[str, CommandSpec] = {
     "generate-data-key-pair": _c(
         "GenerateDataKeyPair",
-        "Generate an asymmetric data key pair: the public key, and the private key sealed under a KMS key.",
+        "Generate an asymmetric data key pair: the public key, and the private key sealed under a "
+        "KMS key (its plaintext stays inside qkms unless the keystore is --partition aws).",
         f"qkms generate-data-key-pair --key-id {KEY} --key-pair-spec ECC_NIST_P256 "
         "--encryption-context Purpose=Test",
     ),

@@ -87,6 +87,14 @@ def keystore() -> None:
     "(QKMS_PASSPHRASE, or a prompt on a terminal).",
     "qkms keystore init --mode passphrase --account-id 123456789012",
 )
+@click.option(
+    "--partition",
+    type=click.Choice(("verenc", "aws")),
+    help="ARNs and behaviour: verenc (default, the seed's arn:verenc:ACCOUNT:key/ID; private keys "
+    "of data key pairs stay inside) or aws (arn:aws:kms:REGION:ACCOUNT:key/ID, as AWS tools "
+    "need; GenerateDataKeyPair also returns PrivateKeyPlaintext, as AWS does).",
+)
+@click.option("--region", metavar="REGION", help="The region in aws ARNs (default us-east-1).")
 @click.option("--mode", type=click.Choice(MODES), help="Where the master key comes from.")
 @click.option(
     "--passphrase-file", metavar="PATH", help="Read the passphrase from PATH's first line."
@@ -94,11 +102,24 @@ def keystore() -> None:
 @click.option(
     "--account-id", metavar="ID", help="The 12-digit account id in ARNs (default 111122223333)."
 )
-def init(app: App, mode: str | None, passphrase_file: str | None, account_id: str | None) -> Any:
+def init(
+    app: App,
+    mode: str | None,
+    passphrase_file: str | None,
+    account_id: str | None,
+    partition: str | None,
+    region: str | None,
+) -> Any:
     from qkms_cli.service import admin
 
     return admin.init(
-        app.home, mode=mode, passphrase_file=passphrase_file, account_id=account_id, ask=ask_secret
+        app.home,
+        mode=mode,
+        passphrase_file=passphrase_file,
+        account_id=account_id,
+        ask=ask_secret,
+        partition=partition,
+        region=region,
     )
 
 

@@ -17,6 +17,9 @@ from qkms_cli.store.keystore import MASTER_KEY_NAME, Keystore
 Ask = Callable[[str, bool], "str | None"]
 
 _ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+PARTITIONS = ("verenc", "aws")
+# AWS region names: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-4, ...
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$")
 
 
 def _path(text: str, what: str) -> Path:
@@ -52,6 +55,10 @@ def _describe(store: Keystore) -> dict[str, Any]:
         "SchemaVersion": store.schema_version(),
         "MasterKeyMode": mode,
     }
+    partition, region = store.partition
+    out["Partition"] = partition
+    if region is not None:
+        out["Region"] = region
     if mode == master.KEYFILE:
         out["MasterKeyFile"] = str(store.home / MASTER_KEY_NAME)
     kdf = _kdf(store)
@@ -70,6 +77,30 @@ def _new_passphrase(path: str | None, env: str, ask: Ask | None, question: str) 
     return master.encode_passphrase(answer) if answer else None
 
 
+def _partition(partition: str | None, region: str | None) -> tuple[str, str | None]:
+    name = partition or "verenc"
+    if name not in PARTITIONS:
+        raise ParamValidationError(
+            f"Invalid value for --partition: {name!r}. Valid values: {', '.join(PARTITIONS)}",
+            member="partition",
+        )
+    if name == "verenc":
+        if region is not None:
+            raise ParamValidationError(
+                "--region goes with --partition aws: the seed's ARNs (arn:verenc:...) name no "
+                "region.",
+                member="region",
+            )
+        return name, None
+    region = region or "us-east-1"
+    if not _REGION.match(region):
+        raise ParamValidationError(
+            f"Invalid value for --region: {region!r}. An AWS region name, e.g. us-east-1.",
+            member="region",
+        )
+    return name, region
+
+
 def init(
     home: str | None,
     *,
@@ -77,8 +108,15 @@ def init(
     passphrase_file: str | None = None,
     account_id: str | None = None,
     ask: Ask | None = None,
+    partition: str | None = None,
+    region: str | None = None,
 ) -> dict[str, Any]:
-    """Make a keystore; refuse a home that already holds one."""
+    """Make a keystore; refuse a home that already holds one.
+
+    partition "aws" (with a region, default us-east-1) makes AWS's ARNs and behaviour; the
+    default "verenc" is the seed's.
+    """
+    arns = _partition(partition, region)
     if account_id is not None and not _ACCOUNT_ID.match(account_id):
         raise ParamValidationError(
             "Invalid value for --account-id: an AWS account id is 12 digits, e.g. 111122223333.",
@@ -107,7 +145,7 @@ def init(
         new = master.NewMaster(mode, raw_key=creds.raw_key())
     else:
         new = master.NewMaster(mode)
-    store = Keystore.open(home, new=new, account_id=account_id, credentials=creds)
+    store = Keystore.open(home, new=new, account_id=account_id, credentials=creds, partition=arns)
     try:
         if not store.created:
             raise KeystoreError(

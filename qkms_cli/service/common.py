@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from qkms_cli.engine import specs
 from qkms_cli.errors import (
+    DisabledException,
     DryRunOperationException,
     InvalidKeyUsageException,
     KMSInvalidStateException,
@@ -18,16 +19,37 @@ if TYPE_CHECKING:
     from qkms_cli.store.keystore import Keystore
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_ARN = re.compile(r"^arn:verenc:(?P<account>[^:]*):(?P<kind>key|alias)/(?P<rest>.+)$")
+# Both ARN forms name a key or alias of this keystore: the seed's and AWS's (with a region).
+_ARN = re.compile(
+    r"^arn:(?:verenc|aws:kms:(?P<region>[^:]*)):(?P<account>[^:]*):(?P<kind>key|alias)/(?P<rest>.+)$"
+)
 DAY = 86400.0
 
 
+def arn_prefix(keystore: Keystore) -> str:
+    """`arn:verenc:<account>:` (the seed's), or `arn:aws:kms:<region>:<account>:` in an aws keystore."""
+    partition, region = keystore.partition
+    if partition == "aws":
+        return f"arn:aws:kms:{region}:{keystore.account_id}:"
+    return f"arn:verenc:{keystore.account_id}:"
+
+
 def key_arn(keystore: Keystore, key_id: str) -> str:
-    return f"arn:verenc:{keystore.account_id}:key/{key_id}"
+    return f"{arn_prefix(keystore)}key/{key_id}"
 
 
 def alias_arn(keystore: Keystore, alias_name: str) -> str:
-    return f"arn:verenc:{keystore.account_id}:{alias_name}"
+    return f"{arn_prefix(keystore)}{alias_name}"
+
+
+def user_arn(keystore: Keystore, user_name: str) -> str:
+    """An access key's principal: `arn:<partition>:iam::<account>:user/<name>`."""
+    return f"arn:{keystore.partition[0]}:iam::{keystore.account_id}:user/{user_name}"
+
+
+def emulates_aws(keystore: Keystore) -> bool:
+    """A keystore made with `--partition aws`: AWS's behaviour where it differs from the seed's."""
+    return keystore.partition[0] == "aws"
 
 
 def timestamp(epoch: float | None) -> datetime | None:
@@ -63,6 +85,9 @@ def find_key(keystore: Keystore, ref: str, *, allow_alias: bool = True) -> dict[
                 f"Invalid arn '{ref}': its account {match['account']} is not this keystore's "
                 f"({keystore.account_id})."
             )
+        region = keystore.partition[1]
+        if match["region"] is not None and region is not None and match["region"] != region:
+            raise NotFoundException(f"Invalid arn {match['region']}")
         if match["kind"] == "alias":
             alias_name = f"alias/{match['rest']}"
         else:
@@ -96,6 +121,8 @@ def require_state(keystore: Keystore, key: dict[str, Any], *allowed: str) -> Non
     if state in allowed:
         return
     arn = key_arn(keystore, key["key_id"])
+    if state == "Disabled" and emulates_aws(keystore):
+        raise DisabledException(f"{arn} is disabled.")  # AWS's answer; the seed's is below
     text = {
         "Disabled": f"{arn} is disabled.",
         "PendingDeletion": f"{arn} is pending deletion.",

@@ -16,6 +16,7 @@ from qkms_cli.errors import (
 from qkms_cli.service import handles
 from qkms_cli.service.common import (
     dry_run,
+    emulates_aws,
     find_key,
     key_arn,
     key_material_id,
@@ -316,7 +317,16 @@ def data_key_pair_key(keystore: Keystore, request: dict[str, Any], op: str) -> d
 def _data_key_pair(keystore: Keystore, request: dict[str, Any], op: str) -> dict[str, Any]:
     key = data_key_pair_key(keystore, request, op)
     public, private = new_data_key_pair(keystore, request["KeyPairSpec"])
-    return seal_data_key_pair(keystore, key, request, public, private)
+    response = seal_data_key_pair(keystore, key, request, public, private)
+    if op == "GenerateDataKeyPair" and emulates_aws(keystore):
+        # An aws keystore answers as AWS does, for code written against it; the seed's keystore
+        # keeps the private key inside (DESIGN.md), and `decrypt` of the blob gives it back.
+        response = {
+            "PrivateKeyCiphertextBlob": response.pop("PrivateKeyCiphertextBlob"),
+            "PrivateKeyPlaintext": private,
+            **response,
+        }
+    return response
 
 
 def seal_data_key_pair(

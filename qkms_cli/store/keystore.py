@@ -23,6 +23,8 @@ from qkms_cli.store.migrations import MIGRATIONS, SCHEMA_VERSION
 DB_NAME = "keystore.db"
 MASTER_KEY_NAME = "master.key"
 DEFAULT_ACCOUNT_ID = "111122223333"
+# The seed's ARNs (arn:verenc:<account>:key/<id>); "aws" keystores emulate AWS's, with a region.
+DEFAULT_PARTITION = "verenc"
 # How long a writer waits for another process's transaction before DependencyTimeoutException.
 DEFAULT_BUSY_TIMEOUT = 10.0
 MASTER_CHECK = b"qkms master key check"
@@ -207,8 +209,10 @@ class Keystore:
         self._master: bytes | None = None
         self._master_check: bytes | None = None
         self._account_id: str | None = None
+        self._partition: tuple[str, str | None] | None = None
         self._new: master.NewMaster | None = None
         self._new_account_id: str | None = None
+        self._new_partition: tuple[str, str | None] = (DEFAULT_PARTITION, None)
         # True when this call made the keystore (`keystore init` refuses an existing one).
         self.created = False
 
@@ -225,6 +229,7 @@ class Keystore:
         create: bool = True,
         new: master.NewMaster | None = None,
         account_id: str | None = None,
+        partition: tuple[str, str | None] | None = None,
     ) -> Keystore:
         """Open (creating on first use unless create is False) the keystore in home.
 
@@ -247,6 +252,8 @@ class Keystore:
             raise _translate(exc, db, timeout) from None
         store = cls(path, conn, clock or time.time, timeout, credentials)
         store._new, store._new_account_id = new, account_id
+        if partition is not None:
+            store._new_partition = partition
         try:
             store._prepare(create)
         except sqlite3.Error as exc:
@@ -315,6 +322,9 @@ class Keystore:
         ]
         if params is not None:
             rows.append(("kdf", params.dump()))
+        name, region = self._new_partition
+        if name != DEFAULT_PARTITION:
+            rows += [("partition", name), ("region", region)]
         self._conn.executemany("INSERT INTO meta (name, value) VALUES (?, ?)", rows)
         if new.mode == master.KEYFILE and not (self.home / MASTER_KEY_NAME).exists():
             self._install_pending_key()
@@ -498,6 +508,16 @@ class Keystore:
         if self._account_id is None:
             self._account_id = str(self.meta("account_id"))
         return self._account_id
+
+    @property
+    def partition(self) -> tuple[str, str | None]:
+        """(partition, region): ("verenc", None), or ("aws", region) for an AWS-emulating keystore."""
+        if self._partition is None:
+            name = self.meta("partition")
+            self._partition = (
+                (str(name), str(self.meta("region"))) if name else (DEFAULT_PARTITION, None)
+            )
+        return self._partition
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -734,6 +754,13 @@ class Keystore:
                 pooled, pool_problems = pool.verify(self, key)
             except KeystoreError as exc:
                 pool_problems = [exc.message]
+        if self._has_table("access_keys"):
+            from qkms_cli.store import access_keys
+
+            try:
+                pool_problems += access_keys.verify(self, key)[1]
+            except KeystoreError as exc:
+                pool_problems.append(exc.message)
         return {"secrets": len(secrets), "pooled": pooled, "problems": problems + pool_problems}
 
     def rekey(
@@ -779,6 +806,10 @@ class Keystore:
                 from qkms_cli.store import pool
 
                 pooled = pool.rewrap(self, old_key, key)
+            if self._has_table("access_keys"):
+                from qkms_cli.store import access_keys
+
+                access_keys.rewrap(self, old_key, key)
             check = new_verifier(key)
             self._many(
                 "INSERT INTO meta (name, value) VALUES (?, ?) "

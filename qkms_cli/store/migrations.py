@@ -61,6 +61,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX key_pair_pool_spec ON key_pair_pool (pair_spec, created);
         """,
     ),
+    (
+        "0003_access_keys",
+        """
+        CREATE TABLE access_keys (
+            access_key_id TEXT PRIMARY KEY,
+            user_name     TEXT NOT NULL,
+            status        TEXT NOT NULL,
+            created       REAL NOT NULL,
+            wrapped       BLOB NOT NULL
+        );
+        CREATE INDEX access_keys_user ON access_keys (user_name);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

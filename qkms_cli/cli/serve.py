@@ -1,0 +1,93 @@
+"""`qkms serve`: run the KMS API over HTTP on this keystore, in the foreground."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+_HELP = """Serve the KMS API (JSON 1.1, `POST /`, `X-Amz-Target: TrentService.<Operation>`)
+over HTTP on this keystore, so boto3, the aws CLI and the AWS Encryption SDK use qkms
+unchanged (`--endpoint-url http://127.0.0.1:4599`). The CLI keeps working on the same keystore
+meanwhile. Runs in the foreground; SIGTERM or Ctrl-C finish the requests in flight and exit 0.
+`GET /health` answers 200.
+
+--auth none (the default) answers unsigned requests, and requests signed with any
+credentials, on a loopback address only, and only when their Host is a loopback name.
+--auth sigv4 wants every request signed (AWS Signature Version 4, service kms, within 5
+minutes) with an access key made by `qkms access-keys create`; serving a non-loopback
+address needs it, and --tls-cert/--tls-key for HTTPS. --allow-reset (loopback, --auth none)
+empties the keystore on POST /moto-api/reset and /_localstack/state/reset, as test
+suites written for moto or LocalStack call between tests.
+
+In a keystore made with `keystore init --partition aws`, ARNs are AWS's and
+GenerateDataKeyPair returns PrivateKeyPlaintext, as AWS does; the default keystore keeps
+private keys inside."""
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+@click.command(
+    "serve",
+    help=f"{_HELP}\n\n\b\nExample:\n  qkms serve --port 4599 --workers 2",
+    short_help="Serve the KMS API over HTTP (for boto3, the aws CLI, SDKs).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=int, default=4599, show_default=True, help="TCP port (0: any free port)."
+)
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Worker processes, each with its own keystore connections (default: one per core).",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(("none", "sigv4")),
+    default="none",
+    show_default=True,
+    help="none: loopback only, no signature checked; sigv4: AWS Signature Version 4 required.",
+)
+@click.option("--tls-cert", metavar="PATH", help="PEM certificate chain: serve HTTPS.")
+@click.option("--tls-key", metavar="PATH", help="PEM private key of --tls-cert.")
+@click.option(
+    "--allow-reset",
+    is_flag=True,
+    help="Empty the keystore on POST /moto-api/reset and /_localstack/state/reset.",
+)
+@click.option(
+    "--home",
+    metavar="DIR",
+    help="Keystore directory (default: $QKMS_HOME, else the platform config dir).",
+)
+@click.option("--debug", is_flag=True, default=None, hidden=True)
+def serve(**options: Any) -> None:
+    import json
+
+    from qkms_cli.cli import app_of
+
+    app = app_of(click.get_current_context())
+    config = {
+        "host": options["host"],
+        "port": options["port"],
+        "workers": options["workers"] if options["workers"] is not None else _cores(),
+        "auth": options["auth"],
+        "tls_cert": options["tls_cert"],
+        "tls_key": options["tls_key"],
+        "allow_reset": options["allow_reset"],
+        "home": options["home"] or app.home,
+    }
+    os.environ["QKMS_SERVE_CONFIG"] = json.dumps(config)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The server runs as its own program (the CLI never imports it): this process becomes it,
+    # so its pid, signals and exit status are the server's.
+    os.execv(sys.executable, [sys.executable, "-m", "qkms_cli.server"])

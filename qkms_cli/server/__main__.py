@@ -1,0 +1,116 @@
+"""`python -m qkms_cli.server`: what `qkms serve` runs, configured through QKMS_SERVE_CONFIG."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+from qkms_cli.errors import EXIT_USAGE, KeystoreError, ParamValidationError
+from qkms_cli.server.config import (
+    ENV,
+    KEEP_ALIVE_TIMEOUT,
+    MAX_CONNECTIONS,
+    ServeConfig,
+    check,
+)
+
+
+class _Stopped(BaseException):
+    """SIGTERM or SIGINT arrived; uvicorn has finished the requests in flight."""
+
+
+def _stop(_sig: int, _frame: object) -> None:
+    raise _Stopped
+
+
+def main() -> int:
+    config = ServeConfig.load()
+    try:
+        warnings = check(config)
+    except ParamValidationError as exc:
+        print(f"qkms serve: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        path = _open_keystore(config)
+    except KeystoreError as exc:
+        print(f"qkms serve: keystore error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    for text in warnings:
+        print(f"qkms serve: warning: {text}", file=sys.stderr)
+
+    import uvicorn
+
+    # uvicorn re-raises the signal that stopped it once the requests in flight are done; these
+    # handlers turn that into a clean exit 0 instead of death by signal.
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    server_config = uvicorn.Config(
+        "qkms_cli.server.app:create_app",
+        factory=True,
+        host=config.host,
+        port=config.port,
+        workers=config.workers,
+        http="qkms_cli.server.protocol:Protocol",
+        loop="uvloop" if _has("uvloop") else "asyncio",
+        lifespan="on",
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+        # The client's address is the socket's: no X-Forwarded-For from anyone.
+        proxy_headers=False,
+        timeout_keep_alive=int(KEEP_ALIVE_TIMEOUT),
+        timeout_graceful_shutdown=30,
+        limit_concurrency=MAX_CONNECTIONS,
+        backlog=MAX_CONNECTIONS,
+        ssl_certfile=config.tls_cert,
+        ssl_keyfile=config.tls_key,
+    )
+    server = uvicorn.Server(server_config)
+    sock = server_config.bind_socket()
+    # The one start line, once the socket is bound (port 0 has become a real port).
+    port = sock.getsockname()[1]
+    url = config._replace(port=port).url
+    workers = f", {config.workers} workers" if config.workers > 1 else ""
+    print(
+        f"qkms serve: listening on {url} (keystore {path}, auth {config.auth}{workers})",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        if config.workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            Multiprocess(server_config, sockets=[sock]).run()
+        else:
+            server.run(sockets=[sock])
+    except _Stopped:
+        pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+    return 0 if server.started or config.workers > 1 else 3
+
+
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def _open_keystore(config: ServeConfig) -> str:
+    """Open (making it on first use, as the CLI does) and unlock the keystore once, up front."""
+    from qkms_cli import service
+
+    store = service.open_keystore(config.home)
+    try:
+        store.master_key()
+        return str(store.path)
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault(ENV, "{}")
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""The ASGI application: an HTTP request -> (operation, request, caller) -> service.call -> JSON 1.1.
+
+Everything about HTTP (routing, limits, authentication, the wire format, error bodies) is here;
+everything about an operation is in the service. The keystore work runs in a small pool of
+threads, each with its own keystore connection (SQLite connections belong to one thread), so a
+slow operation (an RSA key pair) does not stall the requests behind it on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+import traceback
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from qkms_cli import service, sigv4, wire
+from qkms_cli.errors import (
+    ApiError,
+    KMSInternalException,
+    ParamValidationError,
+    QkmsError,
+    SerializationException,
+    UnknownOperationException,
+)
+from qkms_cli.server.config import BODY_TIMEOUT, MAX_BODY, ServeConfig, is_loopback
+from qkms_cli.service.caller import Caller
+
+_JSON = wire.CONTENT_TYPE.encode()
+_RESET_PATHS = ("/moto-api/reset", "/_localstack/state/reset")
+
+
+class HttpError(Exception):
+    """An answer decided before any operation ran: status, `__type` and message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class Application:
+    """One per worker process: the configuration, the thread pool and its keystores."""
+
+    def __init__(self, config: ServeConfig) -> None:
+        self.config = config
+        self._local = threading.local()
+        self._pool: ThreadPoolExecutor | None = None
+        self._operations = frozenset(service.operation_names())
+
+    # -- the keystore, one connection per thread ----------------------------------------------
+
+    def keystore(self) -> Any:
+        store = getattr(self._local, "keystore", None)
+        if store is None:
+            store = service.open_keystore(self.config.home, create=False)
+            store.master_key()  # a wrong passphrase fails here, once, not in every request
+            self._local.keystore = store
+        return store
+
+    def close(self) -> None:
+        """Finish the work in flight; each pool thread's connection goes with its thread."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        store = getattr(self._local, "keystore", None)
+        if store is not None:  # the event loop's own (threads=0)
+            store.close()
+            self._local.keystore = None
+
+    async def _run(self, func: Any, *args: Any) -> Any:
+        if self._pool is None:
+            return func(*args)
+        return await asyncio.get_running_loop().run_in_executor(self._pool, func, *args)
+
+    # -- ASGI ----------------------------------------------------------------------------------
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    if self.config.threads > 0:
+                        self._pool = ThreadPoolExecutor(
+                            self.config.threads, thread_name_prefix="qkms-keystore"
+                        )
+                    await self._run(self.keystore)
+                except QkmsError as exc:
+                    await send({"type": "lifespan.startup.failed", "message": exc.message})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        request_id = str(uuid.uuid4())
+        try:
+            status, body = await self._answer(scope, receive, request_id)
+        except HttpError as exc:
+            status, body = exc.status, wire.encode_error(exc.code, exc.message)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", _JSON),
+                    (b"x-amzn-RequestId", request_id.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def _answer(
+        self, scope: dict[str, Any], receive: Any, request_id: str
+    ) -> tuple[int, bytes]:
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        if self.config.auth == "none":
+            self._check_host(headers)
+        method, path = scope["method"], scope["path"]
+        if path == "/health":
+            if method not in ("GET", "HEAD"):
+                raise HttpError(405, "MethodNotAllowed", "/health answers GET.")
+            return 200, b'{"status":"ok"}'
+        if path in _RESET_PATHS and self.config.allow_reset:
+            if method != "POST":
+                raise HttpError(405, "MethodNotAllowed", f"{path} answers POST.")
+            await self._body(receive, headers)
+            await self._run(self._reset)
+            return 200, b'{"status":"ok"}'
+        if path != "/":
+            raise HttpError(
+                404, "NotFound", f"There is nothing at {path[:200]}; the API is POST /."
+            )
+        if method != "POST":
+            raise HttpError(
+                405,
+                "MethodNotAllowed",
+                "The KMS API answers POST / (X-Amz-Target: TrentService.<Operation>).",
+            )
+        target = next((v for k, v in headers if k == "x-amz-target"), None)
+        op = wire.operation_of(target)
+        if op is None or op not in self._operations:
+            raise HttpError(
+                400,
+                UnknownOperationException.code,
+                f"X-Amz-Target {target[:200]!r} names no operation of TrentService."
+                if target
+                else "The request has no X-Amz-Target header (TrentService.<Operation>).",
+            )
+        body = await self._body(receive, headers)
+        query = scope.get("query_string", b"").decode("latin-1")
+        raw_path = (scope.get("raw_path") or path.encode()).decode("latin-1")
+        client = scope.get("client") or (None, None)
+        return await self._run(
+            self._operate, op, body, method, raw_path, query, headers, client[0], request_id
+        )
+
+    def _check_host(self, headers: list[tuple[str, str]]) -> None:
+        """--auth none answers only requests addressed to a loopback name: no DNS rebinding."""
+        host = next((v for k, v in headers if k == "host"), None)
+        if host is None:
+            return
+        if host.startswith("["):
+            name = host[: host.find("]") + 1] if "]" in host else host
+        elif host.count(":") == 1:
+            name = host.split(":", 1)[0]
+        else:
+            name = host
+        if not is_loopback(name):
+            raise HttpError(
+                403,
+                "AccessDeniedException",
+                f"qkms serve --auth none answers only requests addressed to a loopback name, "
+                f"not Host {host[:200]!r} (a defence against DNS rebinding).",
+            )
+
+    async def _body(self, receive: Any, headers: list[tuple[str, str]]) -> bytes:
+        length = next((v for k, v in headers if k == "content-length"), None)
+        if length is not None and length.strip().isdigit() and int(length) > MAX_BODY:
+            raise HttpError(
+                413, "RequestEntityTooLarge", f"The request body is over {MAX_BODY} bytes."
+            )
+        try:
+            return await asyncio.wait_for(self._read(receive), BODY_TIMEOUT)
+        except asyncio.TimeoutError:
+            raise HttpError(
+                408, "RequestTimeout", f"The request body did not arrive within {BODY_TIMEOUT:g} s."
+            ) from None
+
+    @staticmethod
+    async def _read(receive: Any) -> bytes:
+        chunks = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise HttpError(400, "ClientDisconnected", "The client went away.")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise HttpError(
+                    413, "RequestEntityTooLarge", f"The request body is over {MAX_BODY} bytes."
+                )
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                return b"".join(chunks)
+
+    # -- in a keystore thread -------------------------------------------------------------------
+
+    def _operate(
+        self,
+        op: str,
+        body: bytes,
+        method: str,
+        raw_path: str,
+        query: str,
+        headers: list[tuple[str, str]],
+        source_ip: str | None,
+        request_id: str,
+    ) -> tuple[int, bytes]:
+        user_agent = next((v for k, v in headers if k == "user-agent"), None)
+        try:
+            store = self.keystore()
+            principal = access_key_id = None
+            if self.config.auth == "sigv4":
+                from qkms_cli.service import access_keys
+
+                found: dict[str, str] = {}
+
+                def secret_for(akid: str) -> str | None:
+                    creds = access_keys.credentials(store, akid)
+                    if creds is None:
+                        return None
+                    found["principal"] = creds[0]
+                    return creds[1]
+
+                signed = sigv4.verify(method, raw_path, query, headers, body, secret_for=secret_for)
+                access_key_id = signed.access_key_id
+                principal = found["principal"]
+            spec = service.spec(op)
+            request = wire.decode(body, spec.input)
+            caller = Caller(principal, access_key_id, source_ip, user_agent, via="http")
+            response = service.call(store, op, request, caller=caller)
+            return 200, wire.encode(response, spec.output)
+        except ParamValidationError as exc:
+            return 400, wire.encode_error("ValidationException", exc.message)
+        except ApiError as exc:
+            status = 500 if isinstance(exc, KMSInternalException) else 400
+            return status, wire.encode_error(exc.code, exc.message)
+        except QkmsError as exc:  # the keystore itself failed (KeystoreError)
+            return 500, wire.encode_error(KMSInternalException.code, exc.message)
+        except Exception:
+            # Logged for the operator; the client learns only that it failed, and where to look.
+            print(f"qkms serve: request {request_id} ({op}) failed:", file=sys.stderr)
+            traceback.print_exc(file=sys.stderr)
+            return 500, wire.encode_error(
+                KMSInternalException.code,
+                f"An internal error occurred (request {request_id}); the server's log has it.",
+            )
+
+    def _reset(self) -> None:
+        from qkms_cli.service import access_keys
+
+        access_keys.reset_keystore(self.keystore())
+
+
+def create_app() -> Application:
+    """uvicorn's factory: each worker builds its application from the configuration it inherits."""
+    return Application(ServeConfig.load())
+
+
+__all__ = ["Application", "HttpError", "SerializationException", "create_app"]

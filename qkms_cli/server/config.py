@@ -1,0 +1,115 @@
+"""What `qkms serve` was asked to do: one object, checked once, handed to every worker."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+from typing import Any, NamedTuple
+
+from qkms_cli.errors import ParamValidationError
+
+# The environment variable that carries the configuration from `qkms serve` to the server
+# process and on to uvicorn's worker processes (spawned, so they inherit the environment).
+ENV = "QKMS_SERVE_CONFIG"
+AUTH_MODES = ("none", "sigv4")
+# A request body above this is refused with 413 before it is read whole. KMS's largest request
+# (ReEncrypt: a 6144-byte blob as base64 plus contexts) is far below it.
+MAX_BODY = 1024 * 1024
+# Seconds a client has to send a request's headers, then its body, and to stay idle between
+# requests on a kept-alive connection, before the connection is closed.
+HEADER_TIMEOUT = 10.0
+BODY_TIMEOUT = 10.0
+KEEP_ALIVE_TIMEOUT = 5.0
+# Headers larger than this (request line included) are refused with 431.
+MAX_HEADER_BYTES = 64 * 1024
+# Connections (and requests in flight) one worker accepts before answering 503.
+MAX_CONNECTIONS = 1024
+
+
+class ServeConfig(NamedTuple):
+    host: str = "127.0.0.1"
+    port: int = 4599
+    workers: int = 1
+    auth: str = "none"
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    allow_reset: bool = False
+    home: str | None = None
+    # Threads per worker that run keystore work (0: on the event loop itself).
+    threads: int = 4
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls_cert else "http"
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}"
+
+    def dump(self) -> str:
+        return json.dumps(self._asdict())
+
+    @classmethod
+    def load(cls, text: str | None = None) -> ServeConfig:
+        data: dict[str, Any] = json.loads(text if text is not None else os.environ.get(ENV, "{}"))
+        return cls(**{k: v for k, v in data.items() if k in cls._fields})
+
+
+def is_loopback(host: str) -> bool:
+    """A loopback name or address: localhost (and *.localhost), 127.0.0.0/8, ::1."""
+    name = host.strip().rstrip(".").lower()
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def check(config: ServeConfig) -> list[str]:
+    """Refuse a configuration that would be unsafe (ParamValidationError); return warnings."""
+    warnings: list[str] = []
+    if config.auth not in AUTH_MODES:
+        raise ParamValidationError(
+            f"Invalid value for --auth: {config.auth!r}. Valid values: {', '.join(AUTH_MODES)}",
+            member="auth",
+        )
+    if not 0 <= config.port <= 65535:
+        raise ParamValidationError(
+            f"Invalid value for --port: {config.port}. A TCP port is 0 to 65535.", member="port"
+        )
+    if not 1 <= config.workers <= 64:
+        raise ParamValidationError(
+            f"Invalid value for --workers: {config.workers}. Valid values: 1 to 64.",
+            member="workers",
+        )
+    loopback = is_loopback(config.host)
+    if not loopback and config.auth != "sigv4":
+        raise ParamValidationError(
+            f"--host {config.host} is not a loopback address: serving beyond this machine needs "
+            "--auth sigv4 (create keys with `qkms access-keys create --user-name NAME`).",
+            member="host",
+        )
+    if bool(config.tls_cert) != bool(config.tls_key):
+        raise ParamValidationError(
+            "--tls-cert and --tls-key go together: give both to serve HTTPS.", member="tls-cert"
+        )
+    for flag, path in (("--tls-cert", config.tls_cert), ("--tls-key", config.tls_key)):
+        if path and not os.path.isfile(path):
+            raise ParamValidationError(f"{flag} {path}: no such file.", member=flag[2:])
+    if config.allow_reset and (not loopback or config.auth != "none"):
+        raise ParamValidationError(
+            "--allow-reset empties the keystore on request: it is allowed only on a loopback "
+            "address with --auth none.",
+            member="allow-reset",
+        )
+    if not loopback and not config.tls_cert:
+        warnings.append(
+            f"serving {config.host} without TLS: requests, responses and plaintexts cross the "
+            "network in the clear (give --tls-cert and --tls-key)."
+        )
+    return warnings

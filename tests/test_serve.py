@@ -1,0 +1,397 @@
+"""`qkms serve` driven by the real clients: raw HTTP (the seed's bytes), boto3, the aws CLI."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from qkms_cli import service
+from qkms_cli.service.model import AWS_OPERATIONS
+from tests.serving import ANY_CREDENTIALS, Server
+
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+SEED_KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
+# The seed's two example requests (../shared/seed/GenerateDataKeyPair.txt), byte for byte.
+SEED_EXAMPLE_1 = (
+    b'{\n"KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab",\n"KeyPairSpec": "RSA_2048"\n}'
+)
+SEED_EXAMPLE_2 = (
+    b'{\n"KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab",\n"KeyPairSpec": "ECC_NIST_P256",\n'
+    b'"EncryptionContext": {\n"Purpose": "Test"\n}\n}'
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One default (seed) keystore served for the whole module: tests make their own keys."""
+    srv = Server(tmp_path_factory.mktemp("serve") / "home")
+    assert srv.url, srv.log
+    yield srv
+    assert srv.stop() == 0, srv.log
+    assert "Traceback" not in srv.log, srv.log
+
+
+@pytest.fixture(scope="module")
+def kms(server: Server) -> Any:
+    return server.client()
+
+
+# -- the protocol, in raw bytes ------------------------------------------------------------------
+
+
+def test_start_line_names_url_keystore_and_auth(server: Server) -> None:
+    start = next(line for line in server.lines if "listening on" in line)
+    assert start == (
+        f"qkms serve: listening on {server.url} (keystore {server.home / 'keystore.db'}, "
+        "auth none)\n"
+    )
+    assert server.url.startswith("http://127.0.0.1:")
+
+
+def test_the_seeds_two_example_requests_byte_for_byte(server: Server, kms: Any) -> None:
+    # Sent exactly as the seed writes them, they name the seed's placeholder key: AWS's NotFound.
+    for body in (SEED_EXAMPLE_1, SEED_EXAMPLE_2):
+        status, headers, answer = server.post("TrentService.GenerateDataKeyPair", body)
+        assert status == 400
+        assert headers["content-type"] == "application/x-amz-json-1.1"
+        assert json.loads(answer) == {
+            "__type": "NotFoundException",
+            "message": f"Key 'arn:verenc:111122223333:key/{SEED_KEY}' does not exist",
+        }
+    # The same bytes naming a real key: the seed's example answers, member for member.
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+    for body, spec, context in (
+        (SEED_EXAMPLE_1, "RSA_2048", None),
+        (SEED_EXAMPLE_2, "ECC_NIST_P256", {"Purpose": "Test"}),
+    ):
+        status, headers, answer = server.post(
+            "TrentService.GenerateDataKeyPair", body.replace(SEED_KEY.encode(), key_id.encode())
+        )
+        assert status == 200, answer
+        assert headers["content-type"] == "application/x-amz-json-1.1"
+        assert re.fullmatch(UUID, headers["x-amzn-requestid"])
+        data = json.loads(answer)
+        assert data["KeyId"] == f"arn:verenc:111122223333:key/{key_id}"
+        assert data["KeyPairSpec"] == spec
+        assert "PrivateKeyPlaintext" not in data  # the seed: it exists in plaintext only inside
+        private = kms.decrypt(
+            CiphertextBlob=base64.b64decode(data["PrivateKeyCiphertextBlob"], validate=True),
+            **({"EncryptionContext": context} if context else {}),
+        )["Plaintext"]
+        from cryptography.hazmat.primitives.serialization import (
+            Encoding,
+            PublicFormat,
+            load_der_private_key,
+        )
+
+        public = load_der_private_key(private, None).public_key()
+        assert public.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo) == (
+            base64.b64decode(data["PublicKey"], validate=True)
+        )
+
+
+@pytest.mark.parametrize(
+    ("target", "body", "code"),
+    [
+        ("TrentService.NoSuchThing", b"{}", "UnknownOperationException"),
+        ("KMS.Encrypt", b"{}", "UnknownOperationException"),
+        (None, b"{}", "UnknownOperationException"),
+        ("TrentService.ListKeys", b"{not json", "SerializationException"),
+        ("TrentService.ListKeys", b"[1, 2]", "SerializationException"),
+        ("TrentService.ListKeys", b'{"Limit": "ten"}', "SerializationException"),
+        ("TrentService.Encrypt", b'{"KeyId": "k", "Plaintext": "%%%"}', "SerializationException"),
+        ("TrentService.ListKeys", b'{"Limit": 0}', "ValidationException"),
+        ("TrentService.ListKeys", b'{"Bogus": 1}', "ValidationException"),
+        ("TrentService.GenerateDataKeyPair", b'{"KeyPairSpec": "RSA_2048"}', "ValidationException"),
+        ("TrentService.DescribeKey", b'{"KeyId": "alias/none"}', "NotFoundException"),
+    ],
+)
+def test_errors_are_aws_json_errors(
+    server: Server, target: str | None, body: bytes, code: str
+) -> None:
+    status, headers, answer = server.post(target, body)
+    assert status == 400
+    assert re.fullmatch(UUID, headers["x-amzn-requestid"])
+    data = json.loads(answer)
+    assert set(data) == {"__type", "message"} and data["__type"] == code, data
+    assert "Traceback" not in data["message"]
+
+
+def test_limits_paths_and_methods(server: Server) -> None:
+    assert server.post(None, b"", path="/health", method="GET")[:1] == (200,)
+    status, headers, body = server.post(None, b"", path="/nowhere", method="GET")
+    assert (status, json.loads(body)["__type"]) == (404, "NotFound")
+    assert "x-amzn-requestid" in headers
+    assert server.post("TrentService.ListKeys", b"", method="GET")[0] == 405
+    # Without --allow-reset the emulators' reset paths are not there.
+    for path in ("/moto-api/reset", "/_localstack/state/reset"):
+        assert server.post(None, b"{}", path=path)[0] == 404
+    # Over 1 MiB: 413, decided from Content-Length before the body is read.
+    import socket
+
+    with socket.create_connection((server.host, server.port), timeout=30) as sock:
+        sock.sendall(
+            b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: TrentService.Encrypt\r\n"
+            b"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 2000000\r\n\r\n{"
+        )
+        answer = b""
+        while b'"}' not in answer:
+            chunk = sock.recv(65536)
+            assert chunk, answer
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413 "), answer
+    assert b'"__type":"RequestEntityTooLarge"' in answer
+    # A body over 1 MiB sent whole (chunked, no Content-Length) is refused as well.
+    big = b'{"KeyId": "k", "Plaintext": "' + b"A" * (1024 * 1024 + 8) + b'"}'
+    status, _h, _b = server.post(
+        "TrentService.Encrypt", iter([big]), headers={"Transfer-Encoding": "chunked"}
+    )
+    assert status == 413
+
+
+def test_a_non_loopback_host_is_refused_under_auth_none(server: Server) -> None:
+    for host in ("evil.example", "attacker.test:4599", "10.0.0.1", "[2001:db8::1]:80"):
+        status, _h, body = server.post("TrentService.ListKeys", headers={"Host": host})
+        assert status == 403, host
+        assert json.loads(body)["__type"] == "AccessDeniedException"
+    for host in ("localhost", f"127.0.0.1:{server.port}", "[::1]:1", "app.localhost"):
+        assert server.post("TrentService.ListKeys", headers={"Host": host})[0] == 200, host
+
+
+def test_qkms_own_operations_are_served_too(server: Server, kms: Any) -> None:
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    blob = kms.encrypt(KeyId=key, Plaintext=b"x", EncryptionContext={"a": "b"})["CiphertextBlob"]
+    status, data = server.call("InspectBlob", {"CiphertextBlob": base64.b64encode(blob).decode()})
+    assert status == 200
+    assert data["KeyId"] == key and data["EncryptionContextBound"] is True
+
+
+# -- boto3 -----------------------------------------------------------------------------------------
+
+
+def test_boto3_every_operation(server: Server) -> None:
+    """Each AWS operation qkms has, through boto3 unchanged; the answers checked for sense."""
+    kms = server.client()
+    called: set[str] = set()
+    kms.meta.events.register("before-call.kms.*", lambda model, **_kw: called.add(model.name))
+    meta = kms.create_key(Description="d", Tags=[{"TagKey": "t", "TagValue": "v"}])["KeyMetadata"]
+    key = meta["KeyId"]
+    assert meta["Arn"] == f"arn:verenc:111122223333:key/{key}"
+    assert meta["CreationDate"].tzinfo is not None
+    assert kms.describe_key(KeyId=meta["Arn"])["KeyMetadata"]["Description"] == "d"
+    kms.update_key_description(KeyId=key, Description="e")
+    assert key in [k["KeyId"] for k in kms.list_keys(Limit=1000)["Keys"]]
+    kms.create_alias(AliasName="alias/boto", TargetKeyId=key)
+    other = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.update_alias(AliasName="alias/boto", TargetKeyId=other)
+    aliases = kms.list_aliases(KeyId=other)["Aliases"]
+    assert [a["AliasName"] for a in aliases] == ["alias/boto"]
+    kms.delete_alias(AliasName="alias/boto")
+
+    ct = kms.encrypt(KeyId=key, Plaintext=b"hello", EncryptionContext={"k": "v"})
+    assert ct["KeyId"] == meta["Arn"]
+    assert (
+        kms.decrypt(CiphertextBlob=ct["CiphertextBlob"], EncryptionContext={"k": "v"})["Plaintext"]
+        == b"hello"
+    )
+    moved = kms.re_encrypt(
+        CiphertextBlob=ct["CiphertextBlob"],
+        SourceEncryptionContext={"k": "v"},
+        DestinationKeyId=other,
+    )
+    assert kms.decrypt(CiphertextBlob=moved["CiphertextBlob"])["Plaintext"] == b"hello"
+    dk = kms.generate_data_key(KeyId=key, KeySpec="AES_256")
+    assert len(dk["Plaintext"]) == 32
+    assert kms.decrypt(CiphertextBlob=dk["CiphertextBlob"])["Plaintext"] == dk["Plaintext"]
+    assert "Plaintext" not in kms.generate_data_key_without_plaintext(KeyId=key, NumberOfBytes=16)
+    pair = kms.generate_data_key_pair(KeyId=key, KeyPairSpec="ECC_NIST_P256")
+    assert "PrivateKeyPlaintext" not in pair
+    assert kms.generate_data_key_pair_without_plaintext(KeyId=key, KeyPairSpec="ECC_NIST_P384")[
+        "PublicKey"
+    ]
+    assert len(kms.generate_random(NumberOfBytes=33)["Plaintext"]) == 33
+
+    signer = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    assert kms.get_public_key(KeyId=signer)["KeySpec"] == "ECC_NIST_P256"
+    sig = kms.sign(KeyId=signer, Message=b"m", SigningAlgorithm="ECDSA_SHA_256")["Signature"]
+    assert kms.verify(KeyId=signer, Message=b"m", Signature=sig, SigningAlgorithm="ECDSA_SHA_256")[
+        "SignatureValid"
+    ]
+    mac_key = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"][
+        "KeyId"
+    ]
+    mac = kms.generate_mac(KeyId=mac_key, Message=b"m", MacAlgorithm="HMAC_SHA_256")["Mac"]
+    assert kms.verify_mac(KeyId=mac_key, Message=b"m", Mac=mac, MacAlgorithm="HMAC_SHA_256")[
+        "MacValid"
+    ]
+
+    kms.enable_key_rotation(KeyId=key, RotationPeriodInDays=90)
+    status = kms.get_key_rotation_status(KeyId=key)
+    assert status["KeyRotationEnabled"] is True and status["NextRotationDate"].tzinfo is not None
+    kms.rotate_key_on_demand(KeyId=key)
+    assert len(kms.list_key_rotations(KeyId=key)["Rotations"]) == 1
+    kms.disable_key_rotation(KeyId=key)
+
+    kms.tag_resource(KeyId=key, Tags=[{"TagKey": "u", "TagValue": "w"}])
+    kms.untag_resource(KeyId=key, TagKeys=["t"])
+    assert kms.list_resource_tags(KeyId=key)["Tags"] == [{"TagKey": "u", "TagValue": "w"}]
+
+    kms.disable_key(KeyId=other)
+    kms.enable_key(KeyId=other)
+    deletion = kms.schedule_key_deletion(KeyId=other, PendingWindowInDays=7)
+    assert deletion["KeyState"] == "PendingDeletion" and deletion["DeletionDate"].tzinfo
+    kms.cancel_key_deletion(KeyId=other)
+
+    served = set(AWS_OPERATIONS) & {op for ops in service._HANDLER_MODULES.values() for op in ops}
+    assert served - called == set(), f"not exercised through boto3: {sorted(served - called)}"
+
+
+def test_boto3_paginators(kms: Any) -> None:
+    made = {kms.create_key()["KeyMetadata"]["KeyId"] for _ in range(3)}
+    for key in made:
+        kms.create_alias(AliasName=f"alias/page-{key}", TargetKeyId=key)
+    pages = list(kms.get_paginator("list_keys").paginate(PaginationConfig={"PageSize": 2}))
+    assert len(pages) >= 2 and all(len(p["Keys"]) <= 2 for p in pages)
+    assert made <= {k["KeyId"] for p in pages for k in p["Keys"]}
+    names = [
+        a["AliasName"]
+        for p in kms.get_paginator("list_aliases").paginate(PaginationConfig={"PageSize": 1})
+        for a in p["Aliases"]
+    ]
+    assert {f"alias/page-{k}" for k in made} <= set(names)
+    assert len(names) == len(set(names))
+    one = next(iter(made))
+    for n in range(3):
+        kms.tag_resource(KeyId=one, Tags=[{"TagKey": f"k{n}", "TagValue": "v"}])
+    tags = [
+        t["TagKey"]
+        for p in kms.get_paginator("list_resource_tags").paginate(
+            KeyId=one, PaginationConfig={"PageSize": 1}
+        )
+        for t in p["Tags"]
+    ]
+    assert tags == ["k0", "k1", "k2"]
+
+
+def test_boto3_error_classes(server: Server, kms: Any) -> None:
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    with pytest.raises(kms.exceptions.NotFoundException):
+        kms.describe_key(KeyId="alias/does-not-exist")
+    blob = kms.encrypt(KeyId=key, Plaintext=b"x", EncryptionContext={"a": "b"})["CiphertextBlob"]
+    with pytest.raises(kms.exceptions.InvalidCiphertextException):
+        kms.decrypt(CiphertextBlob=blob, EncryptionContext={"a": "c"})
+    other = kms.create_key()["KeyMetadata"]["KeyId"]
+    with pytest.raises(kms.exceptions.IncorrectKeyException):
+        kms.decrypt(CiphertextBlob=blob, EncryptionContext={"a": "b"}, KeyId=other)
+    kms.create_alias(AliasName=f"alias/e-{key}", TargetKeyId=key)
+    with pytest.raises(kms.exceptions.AlreadyExistsException):
+        kms.create_alias(AliasName=f"alias/e-{key}", TargetKeyId=key)
+    with pytest.raises(kms.exceptions.DryRunOperationException):
+        kms.generate_data_key_pair(KeyId=key, KeyPairSpec="ECC_NIST_P256", DryRun=True)
+    kms.disable_key(KeyId=key)
+    # The seed's keystore answers a disabled key with KMSInvalidStateException (DESIGN.md).
+    with pytest.raises(kms.exceptions.KMSInvalidStateException):
+        kms.encrypt(KeyId=key, Plaintext=b"x")
+    # What botocore would refuse before sending, the server refuses too: ValidationException.
+    raw = server.client(config=Config(parameter_validation=False, retries={"max_attempts": 1}))
+    with pytest.raises(ClientError) as exc:
+        raw.generate_random(NumberOfBytes=5000)
+    assert exc.value.response["Error"]["Code"] == "ValidationException"
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+# -- the aws CLI ---------------------------------------------------------------------------------
+
+
+def _aws() -> str:
+    found = Path(sys.executable).parent / "aws"
+    return str(found) if found.exists() else (shutil.which("aws") or "aws")
+
+
+def test_aws_cli_with_endpoint_url(server: Server, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": ANY_CREDENTIALS["aws_access_key_id"],
+        "AWS_SECRET_ACCESS_KEY": ANY_CREDENTIALS["aws_secret_access_key"],
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+    }
+
+    def aws(*args: str) -> Any:
+        result = subprocess.run(
+            [_aws(), "kms", *args, "--endpoint-url", server.url, "--output", "json"],
+            capture_output=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr.decode()
+        return json.loads(result.stdout) if result.stdout.strip() else None
+
+    key = aws("create-key", "--description", "from aws-cli")["KeyMetadata"]["KeyId"]
+    (tmp_path / "secret.txt").write_bytes(b"top secret")
+    blob = aws("encrypt", "--key-id", key, "--plaintext", "fileb://secret.txt")["CiphertextBlob"]
+    (tmp_path / "secret.enc").write_bytes(base64.b64decode(blob))
+    plain = aws("decrypt", "--ciphertext-blob", "fileb://secret.enc")["Plaintext"]
+    assert base64.b64decode(plain) == b"top secret"
+    pair = aws("generate-data-key-pair", "--key-id", key, "--key-pair-spec", "ECC_NIST_P256")
+    assert pair["KeyPairSpec"] == "ECC_NIST_P256"
+    missing = subprocess.run(
+        [_aws(), "kms", "describe-key", "--key-id", "alias/nope", "--endpoint-url", server.url],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert missing.returncode == 255
+    assert b"An error occurred (NotFoundException) when calling the DescribeKey operation" in (
+        missing.stderr
+    )
+
+
+# -- the process -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (("--host", "0.0.0.0"), "needs --auth sigv4"),
+        (("--auth", "sigv4", "--allow-reset"), "--allow-reset"),
+        (("--tls-cert", "cert.pem"), "go together"),
+    ],
+)
+def test_unsafe_configurations_are_refused(
+    tmp_path: Path, args: tuple[str, ...], text: str
+) -> None:
+    srv = Server(tmp_path / "home", *args)
+    assert srv.url == "" and srv.proc.returncode == 252, srv.log
+    assert text in srv.log and "Traceback" not in srv.log
+
+
+def test_sigterm_and_sigint_exit_0_and_reset_needs_the_flag(tmp_path: Path) -> None:
+    srv = Server(tmp_path / "home", "--allow-reset")
+    kms = srv.client()
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/gone", TargetKeyId=key)
+    for path in ("/moto-api/reset", "/_localstack/state/reset"):
+        status, _h, body = srv.post(None, b"", path=path)
+        assert (status, json.loads(body)) == (200, {"status": "ok"})
+        assert kms.list_keys()["Keys"] == [] and kms.list_aliases()["Aliases"] == []
+        kms.create_key()
+    assert srv.stop(signal.SIGINT) == 0, srv.log
+    again = Server(tmp_path / "home", workers=2)
+    assert len(again.client().list_keys()["Keys"]) == 1
+    assert again.stop(signal.SIGTERM) == 0, again.log
+    assert "Traceback" not in srv.log + again.log
