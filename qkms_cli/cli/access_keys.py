@@ -14,15 +14,10 @@ def _command(name: str, help_text: str, example: str) -> Any:
 
     def decorate(func: Any) -> click.Command:
         def callback(**values: Any) -> None:
-            from qkms_cli.cli import app_of
+            from qkms_cli.cli import app_of, pop_globals
 
             app = app_of(click.get_current_context())
-            app.update(
-                home=values.pop("home"),
-                output=values.pop("output"),
-                query=values.pop("query"),
-                debug=values.pop("debug"),
-            )
+            app.update(**pop_globals(values))
             app.check_rendering()
             app.operation = f"access-keys {name}"
             response = func(app, **values)
