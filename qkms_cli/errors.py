@@ -77,6 +77,12 @@ NotFoundException = _api("NotFoundException")
 TagException = _api("TagException")
 UnsupportedOperationException = _api("UnsupportedOperationException")
 ValidationException = _api("ValidationException")
+CloudHsmClusterNotFoundException = _api("CloudHsmClusterNotFoundException")
+CustomKeyStoreNotFoundException = _api("CustomKeyStoreNotFoundException")
+ExpiredImportTokenException = _api("ExpiredImportTokenException")
+IncorrectKeyMaterialException = _api("IncorrectKeyMaterialException")
+InvalidImportTokenException = _api("InvalidImportTokenException")
+XksProxyUriUnreachableException = _api("XksProxyUriUnreachableException")
 
 # The protocol's own errors (JSON 1.1 and SigV4), answered by `qkms serve` before any operation runs.
 IncompleteSignatureException = _api("IncompleteSignatureException")

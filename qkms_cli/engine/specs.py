@@ -45,7 +45,15 @@ KEY_SPECS: dict[str, dict[str, dict[str, list[str]]]] = {
 
 # KeySpec values the API defines but qkms cannot make with `cryptography` (SM2 is China-only;
 # ML-DSA is not in the cryptography releases we support).
-UNSUPPORTED_KEY_SPECS = ("SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87")
+UNSUPPORTED_KEY_SPECS = (
+    "SM2",
+    "ML_DSA_44",
+    "ML_DSA_65",
+    "ML_DSA_87",
+    "ML_KEM_512",
+    "ML_KEM_768",
+    "ML_KEM_1024",
+)
 
 # The deprecated CustomerMasterKeySpec exists only for the specs it predates.
 CMK_SPECS = frozenset(KEY_SPECS) - {"ECC_NIST_EDWARDS25519"}

@@ -58,6 +58,16 @@ _HANDLER_MODULES: dict[str, tuple[str, ...]] = {
     "tags": ("TagResource", "UntagResource", "ListResourceTags"),
     "blobinfo": ("InspectBlob",),
     "pool": ("GenerateDataKeyPairs", "FillKeyPairPool", "DescribeKeyPairPool", "ClearKeyPairPool"),
+    "refusals": (
+        "DescribeCustomKeyStores",
+        "CreateCustomKeyStore",
+        "ConnectCustomKeyStore",
+        "DisconnectCustomKeyStore",
+        "DeleteCustomKeyStore",
+        "UpdateCustomKeyStore",
+        "ReplicateKey",
+        "UpdatePrimaryRegion",
+    ),
 }
 _HANDLERS: dict[str, Handler] = {}
 # Operations whose handlers take progress=callable(done, total) and report as they go.

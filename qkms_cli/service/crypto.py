@@ -23,6 +23,11 @@ from qkms_cli.service.common import (
     require_state,
     require_symmetric,
 )
+from qkms_cli.service.refusals import (
+    dry_run_ignoring_ciphertext,
+    refuse_custom_key_store,
+    refuse_recipient,
+)
 from qkms_cli.service.rotation import current_key
 
 if TYPE_CHECKING:
@@ -211,6 +216,8 @@ def decrypt(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
         from qkms_cli.service.asymmetric import rsa_decrypt
 
         return rsa_decrypt(keystore, request)
+    refuse_recipient(request, "Decrypt")
+    dry_run_ignoring_ciphertext(keystore, request, "KeyId", "Decrypt")
     key, header, plaintext = open_sealed(
         keystore,
         request["CiphertextBlob"],
@@ -233,6 +240,7 @@ def re_encrypt(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
             raise UnsupportedOperationException(
                 f"{member} {request[member]}: qkms re-encrypts only SYMMETRIC_DEFAULT ciphertext."
             )
+    dry_run_ignoring_ciphertext(keystore, request, "SourceKeyId", "ReEncrypt")
     source, header, plaintext = open_sealed(
         keystore,
         request["CiphertextBlob"],
@@ -265,6 +273,7 @@ def _data_key(keystore: Keystore, request: dict[str, Any], op: str) -> dict[str,
     size = request.get("NumberOfBytes")
     if (key_spec is None) == (size is None):
         raise ValidationException("Please specify either number of bytes or key spec.")
+    refuse_recipient(request, op)
     key = usable_symmetric_key(keystore, request["KeyId"], op)
     dry_run(request)
     plaintext = os.urandom(size if size is not None else _DATA_KEY_BYTES[key_spec])
@@ -304,6 +313,7 @@ def new_data_key_pair(keystore: Keystore, pair_spec: str) -> tuple[bytes, bytes]
 def data_key_pair_key(keystore: Keystore, request: dict[str, Any], op: str) -> dict[str, Any]:
     """The KMS key that seals a data key pair's private half, once the request passed every check."""
     pair_spec = request["KeyPairSpec"]
+    refuse_recipient(request, op)
     if pair_spec not in specs.DATA_KEY_PAIR_SPECS:
         raise UnsupportedOperationException(
             f"KeyPairSpec {pair_spec} is not supported by qkms (SM2 exists only in AWS China "
@@ -369,4 +379,6 @@ def generate_data_key_pair_without_plaintext(
 def generate_random(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     if "NumberOfBytes" not in request:
         raise ValidationException("NumberOfBytes is required.")
+    refuse_recipient(request, "GenerateRandom")
+    refuse_custom_key_store(request)
     return {"Plaintext": os.urandom(request["NumberOfBytes"])}

@@ -48,6 +48,9 @@ def new_material(key_spec: str) -> tuple[bytes, bytes | None]:
 
 @handles("CreateKey")
 def create_key(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
+    from qkms_cli.service.refusals import check_create_key
+
+    check_create_key(request)
     key_spec = request.get("KeySpec")
     cmk_spec = request.get("CustomerMasterKeySpec")
     if key_spec and cmk_spec and key_spec != cmk_spec:

@@ -6,6 +6,13 @@ AWS_OPERATIONS = {
         "doc": "Creates a unique customer managed KMS key in your Amazon Web Services "
         "account and Region.",
         "input": {
+            "Policy": {
+                "type": "string",
+                "min": 1,
+                "max": 131072,
+                "pattern": "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+                "doc": "The key policy to attach to the KMS key.",
+            },
             "Description": {
                 "type": "string",
                 "min": 0,
@@ -14,7 +21,13 @@ AWS_OPERATIONS = {
             },
             "KeyUsage": {
                 "type": "string",
-                "enum": ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"],
+                "enum": [
+                    "SIGN_VERIFY",
+                    "ENCRYPT_DECRYPT",
+                    "GENERATE_VERIFY_MAC",
+                    "KEY_AGREEMENT",
+                    "ENCAPSULATE_DECAPSULATE",
+                ],
                 "doc": "Determines the cryptographic operations for which you can use the KMS key.",
             },
             "CustomerMasterKeySpec": {
@@ -56,8 +69,26 @@ AWS_OPERATIONS = {
                     "ML_DSA_65",
                     "ML_DSA_87",
                     "ECC_NIST_EDWARDS25519",
+                    "ML_KEM_512",
+                    "ML_KEM_768",
+                    "ML_KEM_1024",
                 ],
                 "doc": "Specifies the type of KMS key to create.",
+            },
+            "Origin": {
+                "type": "string",
+                "enum": ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"],
+                "doc": "The source of the key material for the KMS key.",
+            },
+            "CustomKeyStoreId": {
+                "type": "string",
+                "min": 1,
+                "max": 64,
+                "doc": "Creates the KMS key in the specified custom key store.",
+            },
+            "BypassPolicyLockoutSafetyCheck": {
+                "type": "boolean",
+                "doc": 'Skips ("bypasses") the key policy lockout safety check.',
             },
             "Tags": {
                 "type": "list",
@@ -70,6 +101,20 @@ AWS_OPERATIONS = {
                     },
                 },
                 "doc": "Assigns one or more tags to the KMS key.",
+            },
+            "MultiRegion": {
+                "type": "boolean",
+                "doc": "Creates a multi-Region primary key that you can "
+                "replicate into other Amazon Web Services "
+                "Regions.",
+            },
+            "XksKeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 128,
+                "pattern": "^[a-zA-Z0-9-_.]+$",
+                "doc": "Identifies the external key that serves as key "
+                "material for the KMS key in an external key store.",
             },
         },
         "required": [],
@@ -91,6 +136,7 @@ AWS_OPERATIONS = {
                             "ENCRYPT_DECRYPT",
                             "GENERATE_VERIFY_MAC",
                             "KEY_AGREEMENT",
+                            "ENCAPSULATE_DECAPSULATE",
                         ],
                     },
                     "KeyState": {
@@ -107,6 +153,22 @@ AWS_OPERATIONS = {
                         ],
                     },
                     "DeletionDate": {"type": "timestamp"},
+                    "ValidTo": {"type": "timestamp"},
+                    "Origin": {
+                        "type": "string",
+                        "enum": ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"],
+                    },
+                    "CustomKeyStoreId": {"type": "string", "min": 1, "max": 64},
+                    "CloudHsmClusterId": {
+                        "type": "string",
+                        "min": 19,
+                        "max": 24,
+                        "pattern": "cluster-[2-7a-zA-Z]{11,16}",
+                    },
+                    "ExpirationModel": {
+                        "type": "string",
+                        "enum": ["KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"],
+                    },
                     "KeyManager": {"type": "string", "enum": ["AWS", "CUSTOMER"]},
                     "CustomerMasterKeySpec": {
                         "type": "string",
@@ -146,6 +208,9 @@ AWS_OPERATIONS = {
                             "ML_DSA_65",
                             "ML_DSA_87",
                             "ECC_NIST_EDWARDS25519",
+                            "ML_KEM_512",
+                            "ML_KEM_768",
+                            "ML_KEM_1024",
                         ],
                     },
                     "EncryptionAlgorithms": {
@@ -185,6 +250,50 @@ AWS_OPERATIONS = {
                         "type": "list",
                         "member": {"type": "string", "enum": ["ECDH"]},
                     },
+                    "EncapsulationAlgorithms": {
+                        "type": "list",
+                        "member": {"type": "string", "enum": ["ML_KEM"]},
+                    },
+                    "MultiRegion": {"type": "boolean"},
+                    "MultiRegionConfiguration": {
+                        "type": "structure",
+                        "required": [],
+                        "members": {
+                            "MultiRegionKeyType": {
+                                "type": "string",
+                                "enum": ["PRIMARY", "REPLICA"],
+                            },
+                            "PrimaryKey": {
+                                "type": "structure",
+                                "required": [],
+                                "members": {
+                                    "Arn": {"type": "string", "min": 20, "max": 2048},
+                                    "Region": {
+                                        "type": "string",
+                                        "min": 1,
+                                        "max": 32,
+                                        "pattern": "^([a-z]+-){2,3}\\d+$",
+                                    },
+                                },
+                            },
+                            "ReplicaKeys": {
+                                "type": "list",
+                                "member": {
+                                    "type": "structure",
+                                    "required": [],
+                                    "members": {
+                                        "Arn": {"type": "string", "min": 20, "max": 2048},
+                                        "Region": {
+                                            "type": "string",
+                                            "min": 1,
+                                            "max": 32,
+                                            "pattern": "^([a-z]+-){2,3}\\d+$",
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
                     "PendingDeletionWindowInDays": {"type": "integer", "min": 1, "max": 365},
                     "MacAlgorithms": {
                         "type": "list",
@@ -196,6 +305,18 @@ AWS_OPERATIONS = {
                                 "HMAC_SHA_384",
                                 "HMAC_SHA_512",
                             ],
+                        },
+                    },
+                    "XksKeyConfiguration": {
+                        "type": "structure",
+                        "required": [],
+                        "members": {
+                            "Id": {
+                                "type": "string",
+                                "min": 1,
+                                "max": 128,
+                                "pattern": "^[a-zA-Z0-9-_.]+$",
+                            }
                         },
                     },
                     "CurrentKeyMaterialId": {
@@ -259,6 +380,7 @@ AWS_OPERATIONS = {
                             "ENCRYPT_DECRYPT",
                             "GENERATE_VERIFY_MAC",
                             "KEY_AGREEMENT",
+                            "ENCAPSULATE_DECAPSULATE",
                         ],
                     },
                     "KeyState": {
@@ -275,6 +397,22 @@ AWS_OPERATIONS = {
                         ],
                     },
                     "DeletionDate": {"type": "timestamp"},
+                    "ValidTo": {"type": "timestamp"},
+                    "Origin": {
+                        "type": "string",
+                        "enum": ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"],
+                    },
+                    "CustomKeyStoreId": {"type": "string", "min": 1, "max": 64},
+                    "CloudHsmClusterId": {
+                        "type": "string",
+                        "min": 19,
+                        "max": 24,
+                        "pattern": "cluster-[2-7a-zA-Z]{11,16}",
+                    },
+                    "ExpirationModel": {
+                        "type": "string",
+                        "enum": ["KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"],
+                    },
                     "KeyManager": {"type": "string", "enum": ["AWS", "CUSTOMER"]},
                     "CustomerMasterKeySpec": {
                         "type": "string",
@@ -314,6 +452,9 @@ AWS_OPERATIONS = {
                             "ML_DSA_65",
                             "ML_DSA_87",
                             "ECC_NIST_EDWARDS25519",
+                            "ML_KEM_512",
+                            "ML_KEM_768",
+                            "ML_KEM_1024",
                         ],
                     },
                     "EncryptionAlgorithms": {
@@ -353,6 +494,50 @@ AWS_OPERATIONS = {
                         "type": "list",
                         "member": {"type": "string", "enum": ["ECDH"]},
                     },
+                    "EncapsulationAlgorithms": {
+                        "type": "list",
+                        "member": {"type": "string", "enum": ["ML_KEM"]},
+                    },
+                    "MultiRegion": {"type": "boolean"},
+                    "MultiRegionConfiguration": {
+                        "type": "structure",
+                        "required": [],
+                        "members": {
+                            "MultiRegionKeyType": {
+                                "type": "string",
+                                "enum": ["PRIMARY", "REPLICA"],
+                            },
+                            "PrimaryKey": {
+                                "type": "structure",
+                                "required": [],
+                                "members": {
+                                    "Arn": {"type": "string", "min": 20, "max": 2048},
+                                    "Region": {
+                                        "type": "string",
+                                        "min": 1,
+                                        "max": 32,
+                                        "pattern": "^([a-z]+-){2,3}\\d+$",
+                                    },
+                                },
+                            },
+                            "ReplicaKeys": {
+                                "type": "list",
+                                "member": {
+                                    "type": "structure",
+                                    "required": [],
+                                    "members": {
+                                        "Arn": {"type": "string", "min": 20, "max": 2048},
+                                        "Region": {
+                                            "type": "string",
+                                            "min": 1,
+                                            "max": 32,
+                                            "pattern": "^([a-z]+-){2,3}\\d+$",
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
                     "PendingDeletionWindowInDays": {"type": "integer", "min": 1, "max": 365},
                     "MacAlgorithms": {
                         "type": "list",
@@ -364,6 +549,18 @@ AWS_OPERATIONS = {
                                 "HMAC_SHA_384",
                                 "HMAC_SHA_512",
                             ],
+                        },
+                    },
+                    "XksKeyConfiguration": {
+                        "type": "structure",
+                        "required": [],
+                        "members": {
+                            "Id": {
+                                "type": "string",
+                                "min": 1,
+                                "max": 128,
+                                "pattern": "^[a-zA-Z0-9-_.]+$",
+                            }
                         },
                     },
                     "CurrentKeyMaterialId": {
@@ -399,6 +596,13 @@ AWS_OPERATIONS = {
                 "pattern": "[\\u0020-\\u00FF]*",
                 "doc": "Use this parameter in a subsequent request after you "
                 "receive a response with truncated results.",
+            },
+            "ResourceOwners": {
+                "type": "list",
+                "min": 1,
+                "max": 2,
+                "member": {"type": "string", "enum": ["SELF", "OTHER_ACCOUNTS_VIA_RAM"]},
+                "doc": "Specifies whose KMS keys to list.",
             },
         },
         "required": [],
@@ -787,7 +991,24 @@ AWS_OPERATIONS = {
                 "doc": "Specifies the encryption algorithm that "
                 "will be used to decrypt the ciphertext.",
             },
+            "Recipient": {
+                "type": "structure",
+                "required": [],
+                "members": {
+                    "KeyEncryptionAlgorithm": {"type": "string", "enum": ["RSAES_OAEP_SHA_256"]},
+                    "AttestationDocument": {"type": "blob", "min": 1, "max": 262144},
+                },
+                "doc": "A signed attestation document from an Amazon Web "
+                "Services Nitro enclave or NitroTPM, and the "
+                "encryption algorithm to use with the public key in "
+                "the attestation document.",
+            },
             "DryRun": {"type": "boolean", "doc": "Checks if your request will succeed."},
+            "DryRunModifiers": {
+                "type": "list",
+                "member": {"type": "string", "enum": ["IGNORE_CIPHERTEXT"]},
+                "doc": "Specifies the modifiers to apply to the dry run operation.",
+            },
         },
         "required": ["CiphertextBlob"],
         "output": {
@@ -797,6 +1018,7 @@ AWS_OPERATIONS = {
                 "type": "string",
                 "enum": ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"],
             },
+            "CiphertextForRecipient": {"type": "blob", "min": 1, "max": 6144},
             "KeyMaterialId": {"type": "string", "min": 64, "max": 64, "pattern": "^[a-f0-9]+$"},
         },
         "errors": [
@@ -872,6 +1094,11 @@ AWS_OPERATIONS = {
                 "doc": "A list of grant tokens.",
             },
             "DryRun": {"type": "boolean", "doc": "Checks if your request will succeed."},
+            "DryRunModifiers": {
+                "type": "list",
+                "member": {"type": "string", "enum": ["IGNORE_CIPHERTEXT"]},
+                "doc": "Specifies the modifiers to apply to the dry run operation.",
+            },
         },
         "required": ["DestinationKeyId"],
         "output": {
@@ -948,6 +1175,18 @@ AWS_OPERATIONS = {
                 "member": {"type": "string", "min": 1, "max": 8192},
                 "doc": "A list of grant tokens.",
             },
+            "Recipient": {
+                "type": "structure",
+                "required": [],
+                "members": {
+                    "KeyEncryptionAlgorithm": {"type": "string", "enum": ["RSAES_OAEP_SHA_256"]},
+                    "AttestationDocument": {"type": "blob", "min": 1, "max": 262144},
+                },
+                "doc": "A signed attestation document from an Amazon "
+                "Web Services Nitro enclave or NitroTPM, and "
+                "the encryption algorithm to use with the "
+                "public key in the attestation document.",
+            },
             "DryRun": {"type": "boolean", "doc": "Checks if your request will succeed."},
         },
         "required": ["KeyId"],
@@ -955,6 +1194,7 @@ AWS_OPERATIONS = {
             "CiphertextBlob": {"type": "blob", "min": 1, "max": 6144},
             "Plaintext": {"type": "blob", "min": 1, "max": 4096, "sensitive": True},
             "KeyId": {"type": "string", "min": 1, "max": 2048},
+            "CiphertextForRecipient": {"type": "blob", "min": 1, "max": 6144},
             "KeyMaterialId": {"type": "string", "min": 64, "max": 64, "pattern": "^[a-f0-9]+$"},
         },
         "errors": [
@@ -1058,6 +1298,9 @@ AWS_OPERATIONS = {
                     "ECC_SECG_P256K1",
                     "SM2",
                     "ECC_NIST_EDWARDS25519",
+                    "ML_KEM_512",
+                    "ML_KEM_768",
+                    "ML_KEM_1024",
                 ],
                 "doc": "Determines the type of data key pair that is generated.",
             },
@@ -1068,11 +1311,25 @@ AWS_OPERATIONS = {
                 "member": {"type": "string", "min": 1, "max": 8192},
                 "doc": "A list of grant tokens.",
             },
+            "Recipient": {
+                "type": "structure",
+                "required": [],
+                "members": {
+                    "KeyEncryptionAlgorithm": {"type": "string", "enum": ["RSAES_OAEP_SHA_256"]},
+                    "AttestationDocument": {"type": "blob", "min": 1, "max": 262144},
+                },
+                "doc": "A signed attestation document from an "
+                "Amazon Web Services Nitro enclave or "
+                "NitroTPM, and the encryption algorithm to "
+                "use with the public key in the "
+                "attestation document.",
+            },
             "DryRun": {"type": "boolean", "doc": "Checks if your request will succeed."},
         },
         "required": ["KeyId", "KeyPairSpec"],
         "output": {
             "PrivateKeyCiphertextBlob": {"type": "blob", "min": 1, "max": 6144},
+            "PrivateKeyPlaintext": {"type": "blob", "min": 1, "max": 4096, "sensitive": True},
             "PublicKey": {"type": "blob", "min": 1, "max": 8192},
             "KeyId": {"type": "string", "min": 1, "max": 2048},
             "KeyPairSpec": {
@@ -1087,8 +1344,12 @@ AWS_OPERATIONS = {
                     "ECC_SECG_P256K1",
                     "SM2",
                     "ECC_NIST_EDWARDS25519",
+                    "ML_KEM_512",
+                    "ML_KEM_768",
+                    "ML_KEM_1024",
                 ],
             },
+            "CiphertextForRecipient": {"type": "blob", "min": 1, "max": 6144},
             "KeyMaterialId": {"type": "string", "min": 64, "max": 64, "pattern": "^[a-f0-9]+$"},
         },
         "errors": [
@@ -1141,6 +1402,9 @@ AWS_OPERATIONS = {
                     "ECC_SECG_P256K1",
                     "SM2",
                     "ECC_NIST_EDWARDS25519",
+                    "ML_KEM_512",
+                    "ML_KEM_768",
+                    "ML_KEM_1024",
                 ],
                 "doc": "Determines the type of data key pair that is generated.",
             },
@@ -1170,6 +1434,9 @@ AWS_OPERATIONS = {
                     "ECC_SECG_P256K1",
                     "SM2",
                     "ECC_NIST_EDWARDS25519",
+                    "ML_KEM_512",
+                    "ML_KEM_768",
+                    "ML_KEM_1024",
                 ],
             },
             "KeyMaterialId": {"type": "string", "min": 64, "max": 64, "pattern": "^[a-f0-9]+$"},
@@ -1195,10 +1462,33 @@ AWS_OPERATIONS = {
                 "min": 1,
                 "max": 1024,
                 "doc": "The length of the random byte string.",
-            }
+            },
+            "CustomKeyStoreId": {
+                "type": "string",
+                "min": 1,
+                "max": 64,
+                "doc": "Generates the random byte string in the "
+                "CloudHSM cluster that is associated "
+                "with the specified CloudHSM key store.",
+            },
+            "Recipient": {
+                "type": "structure",
+                "required": [],
+                "members": {
+                    "KeyEncryptionAlgorithm": {"type": "string", "enum": ["RSAES_OAEP_SHA_256"]},
+                    "AttestationDocument": {"type": "blob", "min": 1, "max": 262144},
+                },
+                "doc": "A signed attestation document from an Amazon "
+                "Web Services Nitro enclave or NitroTPM, and "
+                "the encryption algorithm to use with the "
+                "public key in the attestation document.",
+            },
         },
         "required": [],
-        "output": {"Plaintext": {"type": "blob", "min": 1, "max": 4096, "sensitive": True}},
+        "output": {
+            "Plaintext": {"type": "blob", "min": 1, "max": 4096, "sensitive": True},
+            "CiphertextForRecipient": {"type": "blob", "min": 1, "max": 6144},
+        },
         "errors": [
             "DependencyTimeoutException",
             "KMSInternalException",
@@ -1266,11 +1556,20 @@ AWS_OPERATIONS = {
                     "ML_DSA_65",
                     "ML_DSA_87",
                     "ECC_NIST_EDWARDS25519",
+                    "ML_KEM_512",
+                    "ML_KEM_768",
+                    "ML_KEM_1024",
                 ],
             },
             "KeyUsage": {
                 "type": "string",
-                "enum": ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"],
+                "enum": [
+                    "SIGN_VERIFY",
+                    "ENCRYPT_DECRYPT",
+                    "GENERATE_VERIFY_MAC",
+                    "KEY_AGREEMENT",
+                    "ENCAPSULATE_DECAPSULATE",
+                ],
             },
             "EncryptionAlgorithms": {
                 "type": "list",
@@ -1308,6 +1607,10 @@ AWS_OPERATIONS = {
             "KeyAgreementAlgorithms": {
                 "type": "list",
                 "member": {"type": "string", "enum": ["ECDH"]},
+            },
+            "EncapsulationAlgorithms": {
+                "type": "list",
+                "member": {"type": "string", "enum": ["ML_KEM"]},
             },
         },
         "errors": [
@@ -1724,6 +2027,14 @@ AWS_OPERATIONS = {
                 "max": 2048,
                 "doc": "Gets the key rotations for the specified KMS key.",
             },
+            "IncludeKeyMaterial": {
+                "type": "string",
+                "enum": ["ALL_KEY_MATERIAL", "ROTATIONS_ONLY"],
+                "doc": "Use this optional parameter to "
+                "control which key materials "
+                "associated with this key are listed "
+                "in the response.",
+            },
             "Limit": {
                 "type": "integer",
                 "min": 1,
@@ -1771,6 +2082,11 @@ AWS_OPERATIONS = {
                                 "PENDING_MULTI_REGION_IMPORT_AND_ROTATION",
                             ],
                         },
+                        "ExpirationModel": {
+                            "type": "string",
+                            "enum": ["KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"],
+                        },
+                        "ValidTo": {"type": "timestamp"},
                         "RotationDate": {"type": "timestamp"},
                         "RotationType": {"type": "string", "enum": ["AUTOMATIC", "ON_DEMAND"]},
                     },
@@ -1902,6 +2218,1802 @@ AWS_OPERATIONS = {
             "NotFoundException",
             "InvalidArnException",
             "InvalidMarkerException",
+        ],
+    },
+    "GetParametersForImport": {
+        "doc": "Returns the public key and an import token you need to import "
+        "or reimport key material for a KMS key.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "The identifier of the KMS key that will be "
+                "associated with the imported key "
+                "material.",
+            },
+            "WrappingAlgorithm": {
+                "type": "string",
+                "enum": [
+                    "RSAES_PKCS1_V1_5",
+                    "RSAES_OAEP_SHA_1",
+                    "RSAES_OAEP_SHA_256",
+                    "RSA_AES_KEY_WRAP_SHA_1",
+                    "RSA_AES_KEY_WRAP_SHA_256",
+                    "SM2PKE",
+                ],
+                "doc": "The algorithm you will use "
+                "with the RSA public key "
+                "(PublicKey) in the response to "
+                "protect your key material "
+                "during import.",
+            },
+            "WrappingKeySpec": {
+                "type": "string",
+                "enum": ["RSA_2048", "RSA_3072", "RSA_4096", "SM2"],
+                "doc": "The type of RSA public key to return in the response.",
+            },
+        },
+        "required": ["KeyId", "WrappingAlgorithm", "WrappingKeySpec"],
+        "output": {
+            "KeyId": {"type": "string", "min": 1, "max": 2048},
+            "ImportToken": {"type": "blob", "min": 1, "max": 6144},
+            "PublicKey": {"type": "blob", "min": 1, "max": 4096, "sensitive": True},
+            "ParametersValidTo": {"type": "timestamp"},
+        },
+        "errors": [
+            "InvalidArnException",
+            "UnsupportedOperationException",
+            "DependencyTimeoutException",
+            "NotFoundException",
+            "KMSInternalException",
+            "KMSInvalidStateException",
+        ],
+    },
+    "ImportKeyMaterial": {
+        "doc": "Imports or reimports key material into an existing KMS key that was "
+        "created without key material.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "The identifier of the KMS key that will be "
+                "associated with the imported key material.",
+            },
+            "ImportToken": {
+                "type": "blob",
+                "min": 1,
+                "max": 6144,
+                "doc": "The import token that you received in the "
+                "response to a previous "
+                "GetParametersForImport request.",
+            },
+            "EncryptedKeyMaterial": {
+                "type": "blob",
+                "min": 1,
+                "max": 6144,
+                "doc": "The encrypted key material to import.",
+            },
+            "ValidTo": {
+                "type": "timestamp",
+                "doc": "The date and time when the imported key material expires.",
+            },
+            "ExpirationModel": {
+                "type": "string",
+                "enum": ["KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"],
+                "doc": "Specifies whether the key material expires.",
+            },
+            "ImportType": {
+                "type": "string",
+                "enum": ["NEW_KEY_MATERIAL", "EXISTING_KEY_MATERIAL"],
+                "doc": "Indicates whether the key material being "
+                "imported is previously associated with "
+                "this KMS key or not.",
+            },
+            "KeyMaterialDescription": {
+                "type": "string",
+                "min": 0,
+                "max": 256,
+                "pattern": "^[a-zA-Z0-9:/_\\s.-]+$",
+                "doc": "Description for the key material being imported.",
+            },
+            "KeyMaterialId": {
+                "type": "string",
+                "min": 64,
+                "max": 64,
+                "pattern": "^[a-f0-9]+$",
+                "doc": "Identifies the key material being imported.",
+            },
+        },
+        "required": ["KeyId", "ImportToken", "EncryptedKeyMaterial"],
+        "output": {
+            "KeyId": {"type": "string", "min": 1, "max": 2048},
+            "KeyMaterialId": {"type": "string", "min": 64, "max": 64, "pattern": "^[a-f0-9]+$"},
+        },
+        "errors": [
+            "InvalidArnException",
+            "UnsupportedOperationException",
+            "DependencyTimeoutException",
+            "NotFoundException",
+            "KMSInternalException",
+            "KMSInvalidStateException",
+            "InvalidCiphertextException",
+            "IncorrectKeyMaterialException",
+            "ExpiredImportTokenException",
+            "InvalidImportTokenException",
+        ],
+    },
+    "DeleteImportedKeyMaterial": {
+        "doc": "Deletes key material that was previously imported.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "Identifies the KMS key from which you are deleting imported key material.",
+            },
+            "KeyMaterialId": {
+                "type": "string",
+                "min": 64,
+                "max": 64,
+                "pattern": "^[a-f0-9]+$",
+                "doc": "Identifies the imported key material you are deleting.",
+            },
+        },
+        "required": ["KeyId"],
+        "output": {
+            "KeyId": {"type": "string", "min": 1, "max": 2048},
+            "KeyMaterialId": {"type": "string", "min": 0, "max": 64, "pattern": "^[a-f0-9]+$"},
+        },
+        "errors": [
+            "InvalidArnException",
+            "UnsupportedOperationException",
+            "DependencyTimeoutException",
+            "NotFoundException",
+            "KMSInternalException",
+            "KMSInvalidStateException",
+        ],
+    },
+    "DeriveSharedSecret": {
+        "doc": "Derives a shared secret using a key agreement algorithm.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "Identifies an asymmetric NIST-standard ECC or "
+                "SM2 (China Regions only) KMS key.",
+            },
+            "KeyAgreementAlgorithm": {
+                "type": "string",
+                "enum": ["ECDH"],
+                "doc": "Specifies the key agreement algorithm used to derive the shared secret.",
+            },
+            "PublicKey": {
+                "type": "blob",
+                "min": 1,
+                "max": 8192,
+                "doc": "Specifies the public key in your peer's "
+                "NIST-standard elliptic curve (ECC) or SM2 "
+                "(China Regions only) key pair.",
+            },
+            "GrantTokens": {
+                "type": "list",
+                "min": 0,
+                "max": 10,
+                "member": {"type": "string", "min": 1, "max": 8192},
+                "doc": "A list of grant tokens.",
+            },
+            "DryRun": {"type": "boolean", "doc": "Checks if your request will succeed."},
+            "Recipient": {
+                "type": "structure",
+                "required": [],
+                "members": {
+                    "KeyEncryptionAlgorithm": {"type": "string", "enum": ["RSAES_OAEP_SHA_256"]},
+                    "AttestationDocument": {"type": "blob", "min": 1, "max": 262144},
+                },
+                "doc": "A signed attestation document from an "
+                "Amazon Web Services Nitro enclave or "
+                "NitroTPM, and the encryption algorithm to "
+                "use with the public key in the attestation "
+                "document.",
+            },
+        },
+        "required": ["KeyId", "KeyAgreementAlgorithm", "PublicKey"],
+        "output": {
+            "KeyId": {"type": "string", "min": 1, "max": 2048},
+            "SharedSecret": {"type": "blob", "min": 1, "max": 4096, "sensitive": True},
+            "CiphertextForRecipient": {"type": "blob", "min": 1, "max": 6144},
+            "KeyAgreementAlgorithm": {"type": "string", "enum": ["ECDH"]},
+            "KeyOrigin": {
+                "type": "string",
+                "enum": ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"],
+            },
+        },
+        "errors": [
+            "NotFoundException",
+            "DisabledException",
+            "KeyUnavailableException",
+            "DependencyTimeoutException",
+            "InvalidGrantTokenException",
+            "InvalidKeyUsageException",
+            "KMSInternalException",
+            "KMSInvalidStateException",
+            "DryRunOperationException",
+        ],
+    },
+    "Encapsulate": {
+        "doc": "Generates a shared secret and its encapsulated (ciphertext) form using "
+        "the public key of an ML-KEM KMS key pair.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "Identifies an asymmetric ML-KEM KMS key.",
+            },
+            "EncapsulationAlgorithm": {
+                "type": "string",
+                "enum": ["ML_KEM"],
+                "doc": "Specifies the key encapsulation "
+                "algorithm used to generate the "
+                "shared secret and its encapsulated "
+                "form.",
+            },
+            "GrantTokens": {
+                "type": "list",
+                "min": 0,
+                "max": 10,
+                "member": {"type": "string", "min": 1, "max": 8192},
+                "doc": "A list of grant tokens.",
+            },
+            "DryRun": {"type": "boolean", "doc": "Checks if your request will succeed."},
+        },
+        "required": ["KeyId", "EncapsulationAlgorithm"],
+        "output": {
+            "KeyId": {"type": "string", "min": 1, "max": 2048},
+            "SharedSecret": {"type": "blob", "min": 1, "max": 4096, "sensitive": True},
+            "SharedSecretCiphertextBlob": {"type": "blob", "min": 1, "max": 6144},
+            "EncapsulationAlgorithm": {"type": "string", "enum": ["ML_KEM"]},
+        },
+        "errors": [
+            "NotFoundException",
+            "DisabledException",
+            "KeyUnavailableException",
+            "DependencyTimeoutException",
+            "InvalidGrantTokenException",
+            "InvalidKeyUsageException",
+            "KMSInternalException",
+            "KMSInvalidStateException",
+            "DryRunOperationException",
+        ],
+    },
+    "Decapsulate": {
+        "doc": "Recovers the shared secret that was encapsulated with the public key of "
+        "an ML-KEM KMS key.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "Identifies the asymmetric ML-KEM KMS key whose public "
+                "key was used to produce the encapsulated shared "
+                "secret.",
+            },
+            "SharedSecretCiphertextBlob": {
+                "type": "blob",
+                "min": 1,
+                "max": 6144,
+                "doc": "The encapsulated (ciphertext) form of the shared secret to recover.",
+            },
+            "EncapsulationAlgorithm": {
+                "type": "string",
+                "enum": ["ML_KEM"],
+                "doc": "Specifies the key encapsulation "
+                "algorithm used to recover the shared "
+                "secret.",
+            },
+            "GrantTokens": {
+                "type": "list",
+                "min": 0,
+                "max": 10,
+                "member": {"type": "string", "min": 1, "max": 8192},
+                "doc": "A list of grant tokens.",
+            },
+            "DryRun": {"type": "boolean", "doc": "Checks if your request will succeed."},
+        },
+        "required": ["KeyId", "SharedSecretCiphertextBlob", "EncapsulationAlgorithm"],
+        "output": {
+            "KeyId": {"type": "string", "min": 1, "max": 2048},
+            "SharedSecret": {"type": "blob", "min": 1, "max": 4096, "sensitive": True},
+            "EncapsulationAlgorithm": {"type": "string", "enum": ["ML_KEM"]},
+        },
+        "errors": [
+            "NotFoundException",
+            "DisabledException",
+            "KeyUnavailableException",
+            "DependencyTimeoutException",
+            "InvalidGrantTokenException",
+            "InvalidKeyUsageException",
+            "InvalidCiphertextException",
+            "KMSInternalException",
+            "KMSInvalidStateException",
+            "DryRunOperationException",
+        ],
+    },
+    "CreateGrant": {
+        "doc": "Adds a grant to a KMS key.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "Identifies the KMS key for the grant.",
+            },
+            "GranteePrincipal": {
+                "type": "string",
+                "min": 1,
+                "max": 256,
+                "pattern": "^[\\w+=,.@:/-]+$",
+                "doc": "The identity that gets the permissions specified in the grant.",
+            },
+            "RetiringPrincipal": {
+                "type": "string",
+                "min": 1,
+                "max": 256,
+                "pattern": "^[\\w+=,.@:/-]+$",
+                "doc": "The principal that has permission to use "
+                "the RetireGrant operation to retire the "
+                "grant.",
+            },
+            "Operations": {
+                "type": "list",
+                "member": {
+                    "type": "string",
+                    "enum": [
+                        "Decrypt",
+                        "Encrypt",
+                        "GenerateDataKey",
+                        "GenerateDataKeyWithoutPlaintext",
+                        "ReEncryptFrom",
+                        "ReEncryptTo",
+                        "Sign",
+                        "Verify",
+                        "GetPublicKey",
+                        "CreateGrant",
+                        "RetireGrant",
+                        "DescribeKey",
+                        "GenerateDataKeyPair",
+                        "GenerateDataKeyPairWithoutPlaintext",
+                        "GenerateMac",
+                        "VerifyMac",
+                        "DeriveSharedSecret",
+                        "Encapsulate",
+                        "Decapsulate",
+                    ],
+                },
+                "doc": "A list of operations that the grant permits.",
+            },
+            "Constraints": {
+                "type": "structure",
+                "required": [],
+                "members": {
+                    "EncryptionContextSubset": {
+                        "type": "map",
+                        "key": {"type": "string"},
+                        "value": {"type": "string"},
+                    },
+                    "EncryptionContextEquals": {
+                        "type": "map",
+                        "key": {"type": "string"},
+                        "value": {"type": "string"},
+                    },
+                    "SourceArn": {
+                        "type": "string",
+                        "min": 20,
+                        "max": 512,
+                        "pattern": "^arn:aws[a-z0-9-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+$",
+                    },
+                },
+                "doc": "Specifies a grant constraint.",
+            },
+            "GrantTokens": {
+                "type": "list",
+                "min": 0,
+                "max": 10,
+                "member": {"type": "string", "min": 1, "max": 8192},
+                "doc": "A list of grant tokens.",
+            },
+            "Name": {
+                "type": "string",
+                "min": 1,
+                "max": 256,
+                "pattern": "^[a-zA-Z0-9:/_-]+$",
+                "doc": "A friendly name for the grant.",
+            },
+            "DryRun": {"type": "boolean", "doc": "Checks if your request will succeed."},
+            "GranteeServicePrincipal": {
+                "type": "string",
+                "min": 1,
+                "max": 128,
+                "pattern": "^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$",
+                "doc": "The Amazon Web Services service "
+                "principal that gets the permissions "
+                "specified in the grant.",
+            },
+            "RetiringServicePrincipal": {
+                "type": "string",
+                "min": 1,
+                "max": 128,
+                "pattern": "^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$",
+                "doc": "The Amazon Web Services service "
+                "principal that has permission to "
+                "use the RetireGrant operation to "
+                "retire the grant.",
+            },
+        },
+        "required": ["KeyId", "Operations"],
+        "output": {
+            "GrantToken": {"type": "string", "min": 1, "max": 8192},
+            "GrantId": {"type": "string", "min": 1, "max": 128},
+        },
+        "errors": [
+            "NotFoundException",
+            "DisabledException",
+            "DependencyTimeoutException",
+            "InvalidArnException",
+            "KMSInternalException",
+            "InvalidGrantTokenException",
+            "LimitExceededException",
+            "KMSInvalidStateException",
+            "DryRunOperationException",
+        ],
+    },
+    "ListGrants": {
+        "doc": "Gets a list of all grants for the specified KMS key.",
+        "input": {
+            "Limit": {
+                "type": "integer",
+                "min": 1,
+                "max": 1000,
+                "doc": "Use this parameter to specify the maximum number of items to return.",
+            },
+            "Marker": {
+                "type": "string",
+                "min": 1,
+                "max": 1024,
+                "pattern": "[\\u0020-\\u00FF]*",
+                "doc": "Use this parameter in a subsequent request after you "
+                "receive a response with truncated results.",
+            },
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "Returns only grants for the specified KMS key.",
+            },
+            "GrantId": {
+                "type": "string",
+                "min": 1,
+                "max": 128,
+                "doc": "Returns only the grant with the specified grant ID.",
+            },
+            "GranteePrincipal": {
+                "type": "string",
+                "min": 1,
+                "max": 256,
+                "pattern": "^[\\w+=,.@:/-]+$",
+                "doc": "Returns only grants where the specified "
+                "principal is the grantee principal for the "
+                "grant.",
+            },
+            "GranteeServicePrincipal": {
+                "type": "string",
+                "min": 1,
+                "max": 128,
+                "pattern": "^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$",
+                "doc": "Returns only grants where the "
+                "specified Amazon Web Services "
+                "service principal is the grantee "
+                "service principal for the grant.",
+            },
+        },
+        "required": ["KeyId"],
+        "output": {
+            "Grants": {
+                "type": "list",
+                "member": {
+                    "type": "structure",
+                    "required": [],
+                    "members": {
+                        "KeyId": {"type": "string", "min": 1, "max": 2048},
+                        "GrantId": {"type": "string", "min": 1, "max": 128},
+                        "Name": {
+                            "type": "string",
+                            "min": 1,
+                            "max": 256,
+                            "pattern": "^[a-zA-Z0-9:/_-]+$",
+                        },
+                        "CreationDate": {"type": "timestamp"},
+                        "GranteePrincipal": {
+                            "type": "string",
+                            "min": 1,
+                            "max": 256,
+                            "pattern": "^[\\w+=,.@:/-]+$",
+                        },
+                        "RetiringPrincipal": {
+                            "type": "string",
+                            "min": 1,
+                            "max": 256,
+                            "pattern": "^[\\w+=,.@:/-]+$",
+                        },
+                        "IssuingAccount": {
+                            "type": "string",
+                            "min": 1,
+                            "max": 256,
+                            "pattern": "^[\\w+=,.@:/-]+$",
+                        },
+                        "Operations": {
+                            "type": "list",
+                            "member": {
+                                "type": "string",
+                                "enum": [
+                                    "Decrypt",
+                                    "Encrypt",
+                                    "GenerateDataKey",
+                                    "GenerateDataKeyWithoutPlaintext",
+                                    "ReEncryptFrom",
+                                    "ReEncryptTo",
+                                    "Sign",
+                                    "Verify",
+                                    "GetPublicKey",
+                                    "CreateGrant",
+                                    "RetireGrant",
+                                    "DescribeKey",
+                                    "GenerateDataKeyPair",
+                                    "GenerateDataKeyPairWithoutPlaintext",
+                                    "GenerateMac",
+                                    "VerifyMac",
+                                    "DeriveSharedSecret",
+                                    "Encapsulate",
+                                    "Decapsulate",
+                                ],
+                            },
+                        },
+                        "Constraints": {
+                            "type": "structure",
+                            "required": [],
+                            "members": {
+                                "EncryptionContextSubset": {
+                                    "type": "map",
+                                    "key": {"type": "string"},
+                                    "value": {"type": "string"},
+                                },
+                                "EncryptionContextEquals": {
+                                    "type": "map",
+                                    "key": {"type": "string"},
+                                    "value": {"type": "string"},
+                                },
+                                "SourceArn": {
+                                    "type": "string",
+                                    "min": 20,
+                                    "max": 512,
+                                    "pattern": "^arn:aws[a-z0-9-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+$",
+                                },
+                            },
+                        },
+                        "GranteeServicePrincipal": {
+                            "type": "string",
+                            "min": 1,
+                            "max": 128,
+                            "pattern": "^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$",
+                        },
+                        "RetiringServicePrincipal": {
+                            "type": "string",
+                            "min": 1,
+                            "max": 128,
+                            "pattern": "^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$",
+                        },
+                    },
+                },
+            },
+            "NextMarker": {
+                "type": "string",
+                "min": 1,
+                "max": 1024,
+                "pattern": "[\\u0020-\\u00FF]*",
+            },
+            "Truncated": {"type": "boolean"},
+        },
+        "errors": [
+            "NotFoundException",
+            "DependencyTimeoutException",
+            "InvalidMarkerException",
+            "InvalidGrantIdException",
+            "InvalidArnException",
+            "KMSInternalException",
+            "KMSInvalidStateException",
+        ],
+    },
+    "ListRetirableGrants": {
+        "doc": "Returns information about all grants in the Amazon Web Services "
+        "account and Region that have the specified retiring principal or "
+        "retiring service principal.",
+        "input": {
+            "Limit": {
+                "type": "integer",
+                "min": 1,
+                "max": 1000,
+                "doc": "Use this parameter to specify the maximum number of items to return.",
+            },
+            "Marker": {
+                "type": "string",
+                "min": 1,
+                "max": 1024,
+                "pattern": "[\\u0020-\\u00FF]*",
+                "doc": "Use this parameter in a subsequent request "
+                "after you receive a response with truncated "
+                "results.",
+            },
+            "RetiringPrincipal": {
+                "type": "string",
+                "min": 1,
+                "max": 256,
+                "pattern": "^[\\w+=,.@:/-]+$",
+                "doc": "The retiring principal for which to list grants.",
+            },
+            "RetiringServicePrincipal": {
+                "type": "string",
+                "min": 1,
+                "max": 128,
+                "pattern": "^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$",
+                "doc": "The retiring service principal for which to list grants.",
+            },
+        },
+        "required": [],
+        "output": {
+            "Grants": {
+                "type": "list",
+                "member": {
+                    "type": "structure",
+                    "required": [],
+                    "members": {
+                        "KeyId": {"type": "string", "min": 1, "max": 2048},
+                        "GrantId": {"type": "string", "min": 1, "max": 128},
+                        "Name": {
+                            "type": "string",
+                            "min": 1,
+                            "max": 256,
+                            "pattern": "^[a-zA-Z0-9:/_-]+$",
+                        },
+                        "CreationDate": {"type": "timestamp"},
+                        "GranteePrincipal": {
+                            "type": "string",
+                            "min": 1,
+                            "max": 256,
+                            "pattern": "^[\\w+=,.@:/-]+$",
+                        },
+                        "RetiringPrincipal": {
+                            "type": "string",
+                            "min": 1,
+                            "max": 256,
+                            "pattern": "^[\\w+=,.@:/-]+$",
+                        },
+                        "IssuingAccount": {
+                            "type": "string",
+                            "min": 1,
+                            "max": 256,
+                            "pattern": "^[\\w+=,.@:/-]+$",
+                        },
+                        "Operations": {
+                            "type": "list",
+                            "member": {
+                                "type": "string",
+                                "enum": [
+                                    "Decrypt",
+                                    "Encrypt",
+                                    "GenerateDataKey",
+                                    "GenerateDataKeyWithoutPlaintext",
+                                    "ReEncryptFrom",
+                                    "ReEncryptTo",
+                                    "Sign",
+                                    "Verify",
+                                    "GetPublicKey",
+                                    "CreateGrant",
+                                    "RetireGrant",
+                                    "DescribeKey",
+                                    "GenerateDataKeyPair",
+                                    "GenerateDataKeyPairWithoutPlaintext",
+                                    "GenerateMac",
+                                    "VerifyMac",
+                                    "DeriveSharedSecret",
+                                    "Encapsulate",
+                                    "Decapsulate",
+                                ],
+                            },
+                        },
+                        "Constraints": {
+                            "type": "structure",
+                            "required": [],
+                            "members": {
+                                "EncryptionContextSubset": {
+                                    "type": "map",
+                                    "key": {"type": "string"},
+                                    "value": {"type": "string"},
+                                },
+                                "EncryptionContextEquals": {
+                                    "type": "map",
+                                    "key": {"type": "string"},
+                                    "value": {"type": "string"},
+                                },
+                                "SourceArn": {
+                                    "type": "string",
+                                    "min": 20,
+                                    "max": 512,
+                                    "pattern": "^arn:aws[a-z0-9-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+$",
+                                },
+                            },
+                        },
+                        "GranteeServicePrincipal": {
+                            "type": "string",
+                            "min": 1,
+                            "max": 128,
+                            "pattern": "^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$",
+                        },
+                        "RetiringServicePrincipal": {
+                            "type": "string",
+                            "min": 1,
+                            "max": 128,
+                            "pattern": "^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$",
+                        },
+                    },
+                },
+            },
+            "NextMarker": {
+                "type": "string",
+                "min": 1,
+                "max": 1024,
+                "pattern": "[\\u0020-\\u00FF]*",
+            },
+            "Truncated": {"type": "boolean"},
+        },
+        "errors": [
+            "DependencyTimeoutException",
+            "InvalidMarkerException",
+            "InvalidArnException",
+            "NotFoundException",
+            "KMSInternalException",
+        ],
+    },
+    "RetireGrant": {
+        "doc": "Deletes a grant.",
+        "input": {
+            "GrantToken": {
+                "type": "string",
+                "min": 1,
+                "max": 8192,
+                "doc": "Identifies the grant to be retired.",
+            },
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "The key ARN KMS key associated with the grant.",
+            },
+            "GrantId": {
+                "type": "string",
+                "min": 1,
+                "max": 128,
+                "doc": "Identifies the grant to retire.",
+            },
+            "DryRun": {"type": "boolean", "doc": "Checks if your request will succeed."},
+        },
+        "required": [],
+        "output": {},
+        "errors": [
+            "InvalidArnException",
+            "InvalidGrantTokenException",
+            "InvalidGrantIdException",
+            "NotFoundException",
+            "DependencyTimeoutException",
+            "KMSInternalException",
+            "KMSInvalidStateException",
+            "DryRunOperationException",
+        ],
+    },
+    "RevokeGrant": {
+        "doc": "Deletes the specified grant.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "A unique identifier for the KMS key associated with the grant.",
+            },
+            "GrantId": {
+                "type": "string",
+                "min": 1,
+                "max": 128,
+                "doc": "Identifies the grant to revoke.",
+            },
+            "DryRun": {"type": "boolean", "doc": "Checks if your request will succeed."},
+        },
+        "required": ["KeyId", "GrantId"],
+        "output": {},
+        "errors": [
+            "NotFoundException",
+            "DependencyTimeoutException",
+            "InvalidArnException",
+            "InvalidGrantIdException",
+            "KMSInternalException",
+            "KMSInvalidStateException",
+            "DryRunOperationException",
+        ],
+    },
+    "GetKeyPolicy": {
+        "doc": "Gets a key policy attached to the specified KMS key.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "Identifies the KMS key whose key policy you want to get.",
+            },
+            "PolicyName": {
+                "type": "string",
+                "min": 1,
+                "max": 128,
+                "pattern": "[\\w]+",
+                "doc": "Specifies the name of the key policy.",
+            },
+        },
+        "required": ["KeyId"],
+        "output": {
+            "Policy": {
+                "type": "string",
+                "min": 1,
+                "max": 131072,
+                "pattern": "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+            },
+            "PolicyName": {"type": "string", "min": 1, "max": 128, "pattern": "[\\w]+"},
+        },
+        "errors": [
+            "NotFoundException",
+            "InvalidArnException",
+            "DependencyTimeoutException",
+            "KMSInternalException",
+            "KMSInvalidStateException",
+        ],
+    },
+    "PutKeyPolicy": {
+        "doc": "Attaches a key policy to the specified KMS key.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "Sets the key policy on the specified KMS key.",
+            },
+            "PolicyName": {
+                "type": "string",
+                "min": 1,
+                "max": 128,
+                "pattern": "[\\w]+",
+                "doc": "The name of the key policy.",
+            },
+            "Policy": {
+                "type": "string",
+                "min": 1,
+                "max": 131072,
+                "pattern": "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+                "doc": "The key policy to attach to the KMS key.",
+            },
+            "BypassPolicyLockoutSafetyCheck": {
+                "type": "boolean",
+                "doc": 'Skips ("bypasses") the key policy lockout safety check.',
+            },
+        },
+        "required": ["KeyId", "Policy"],
+        "output": {},
+        "errors": [
+            "NotFoundException",
+            "InvalidArnException",
+            "MalformedPolicyDocumentException",
+            "DependencyTimeoutException",
+            "UnsupportedOperationException",
+            "KMSInternalException",
+            "LimitExceededException",
+            "KMSInvalidStateException",
+        ],
+    },
+    "ListKeyPolicies": {
+        "doc": "Gets the names of the key policies that are attached to a KMS key.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "Gets the names of key policies for the specified KMS key.",
+            },
+            "Limit": {
+                "type": "integer",
+                "min": 1,
+                "max": 1000,
+                "doc": "Use this parameter to specify the maximum number of items to return.",
+            },
+            "Marker": {
+                "type": "string",
+                "min": 1,
+                "max": 1024,
+                "pattern": "[\\u0020-\\u00FF]*",
+                "doc": "Use this parameter in a subsequent request after "
+                "you receive a response with truncated results.",
+            },
+        },
+        "required": ["KeyId"],
+        "output": {
+            "PolicyNames": {
+                "type": "list",
+                "member": {"type": "string", "min": 1, "max": 128, "pattern": "[\\w]+"},
+            },
+            "NextMarker": {
+                "type": "string",
+                "min": 1,
+                "max": 1024,
+                "pattern": "[\\u0020-\\u00FF]*",
+            },
+            "Truncated": {"type": "boolean"},
+        },
+        "errors": [
+            "NotFoundException",
+            "InvalidArnException",
+            "DependencyTimeoutException",
+            "KMSInternalException",
+            "KMSInvalidStateException",
+        ],
+    },
+    "GetKeyLastUsage": {
+        "doc": "Returns usage information about the last successful cryptographic "
+        "operation performed with a specified KMS key, including the operation "
+        "type, timestamp, and associated CloudTrail event ID.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "Identifies the KMS key to get usage information for.",
+            }
+        },
+        "required": ["KeyId"],
+        "output": {
+            "KeyId": {"type": "string", "min": 1, "max": 2048},
+            "KeyLastUsage": {
+                "type": "structure",
+                "required": [],
+                "members": {
+                    "Operation": {
+                        "type": "string",
+                        "enum": [
+                            "Decrypt",
+                            "DeriveSharedSecret",
+                            "Encrypt",
+                            "GenerateDataKey",
+                            "GenerateDataKeyPair",
+                            "GenerateDataKeyPairWithoutPlaintext",
+                            "GenerateDataKeyWithoutPlaintext",
+                            "GenerateMac",
+                            "ReEncrypt",
+                            "Sign",
+                            "Verify",
+                            "VerifyMac",
+                            "Encapsulate",
+                            "Decapsulate",
+                        ],
+                    },
+                    "Timestamp": {"type": "timestamp"},
+                    "CloudTrailEventId": {"type": "string"},
+                    "KmsRequestId": {"type": "string"},
+                },
+            },
+            "TrackingStartDate": {"type": "timestamp"},
+            "KeyCreationDate": {"type": "timestamp"},
+        },
+        "errors": [
+            "NotFoundException",
+            "InvalidArnException",
+            "DependencyTimeoutException",
+            "KMSInternalException",
+        ],
+    },
+    "CreateCustomKeyStore": {
+        "doc": "Creates a custom key store backed by a key store that you own and manage.",
+        "input": {
+            "CustomKeyStoreName": {
+                "type": "string",
+                "min": 1,
+                "max": 256,
+                "doc": "Specifies a friendly name for the custom key store.",
+            },
+            "CloudHsmClusterId": {
+                "type": "string",
+                "min": 19,
+                "max": 24,
+                "pattern": "cluster-[2-7a-zA-Z]{11,16}",
+                "doc": "Identifies the CloudHSM cluster for an CloudHSM key store.",
+            },
+            "TrustAnchorCertificate": {
+                "type": "string",
+                "min": 1,
+                "max": 5000,
+                "doc": "Specifies the certificate for an CloudHSM key store.",
+            },
+            "KeyStorePassword": {
+                "type": "string",
+                "min": 7,
+                "max": 32,
+                "sensitive": True,
+                "doc": "Specifies the kmsuser password for an CloudHSM key store.",
+            },
+            "CustomKeyStoreType": {
+                "type": "string",
+                "enum": ["AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"],
+                "doc": "Specifies the type of custom key store.",
+            },
+            "XksProxyUriEndpoint": {
+                "type": "string",
+                "min": 10,
+                "max": 128,
+                "pattern": "^https://[a-zA-Z0-9.-]+$",
+                "doc": "Specifies the endpoint that "
+                "KMS uses to send requests to "
+                "the external key store proxy "
+                "(XKS proxy).",
+            },
+            "XksProxyUriPath": {
+                "type": "string",
+                "min": 10,
+                "max": 128,
+                "pattern": "^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$",
+                "doc": "Specifies the base path to the proxy APIs for this external key store.",
+            },
+            "XksProxyVpcEndpointServiceName": {
+                "type": "string",
+                "min": 20,
+                "max": 64,
+                "pattern": "^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$",
+                "doc": "Specifies the name "
+                "of the Amazon VPC "
+                "endpoint service "
+                "for interface "
+                "endpoints that is "
+                "used to communicate "
+                "with your external "
+                "key store proxy "
+                "(XKS proxy).",
+            },
+            "XksProxyVpcEndpointServiceOwner": {
+                "type": "string",
+                "min": 12,
+                "max": 12,
+                "pattern": "[0-9]{12}",
+                "doc": "Specifies the "
+                "Amazon Web "
+                "Services account "
+                "ID that owns the "
+                "Amazon VPC service "
+                "endpoint for the "
+                "interface that is "
+                "used to "
+                "communicate with "
+                "your external key "
+                "store proxy (XKS "
+                "proxy).",
+            },
+            "XksProxyAuthenticationCredential": {
+                "type": "structure",
+                "required": ["AccessKeyId", "RawSecretAccessKey"],
+                "members": {
+                    "AccessKeyId": {
+                        "type": "string",
+                        "min": 20,
+                        "max": 30,
+                        "pattern": "^[A-Z2-7]+$",
+                        "sensitive": True,
+                    },
+                    "RawSecretAccessKey": {
+                        "type": "string",
+                        "min": 43,
+                        "max": 64,
+                        "pattern": "^[a-zA-Z0-9\\/+=]+$",
+                        "sensitive": True,
+                    },
+                },
+                "doc": "Specifies an "
+                "authentication "
+                "credential for "
+                "the external key "
+                "store proxy (XKS "
+                "proxy).",
+            },
+            "XksProxyConnectivity": {
+                "type": "string",
+                "enum": ["PUBLIC_ENDPOINT", "VPC_ENDPOINT_SERVICE"],
+                "doc": "Indicates how KMS communicates with the external key store proxy.",
+            },
+        },
+        "required": ["CustomKeyStoreName"],
+        "output": {"CustomKeyStoreId": {"type": "string", "min": 1, "max": 64}},
+        "errors": [
+            "CloudHsmClusterInUseException",
+            "CustomKeyStoreNameInUseException",
+            "CloudHsmClusterNotFoundException",
+            "KMSInternalException",
+            "CloudHsmClusterNotActiveException",
+            "IncorrectTrustAnchorException",
+            "CloudHsmClusterInvalidConfigurationException",
+            "LimitExceededException",
+            "XksProxyUriInUseException",
+            "XksProxyUriEndpointInUseException",
+            "XksProxyUriUnreachableException",
+            "XksProxyIncorrectAuthenticationCredentialException",
+            "XksProxyVpcEndpointServiceInUseException",
+            "XksProxyVpcEndpointServiceNotFoundException",
+            "XksProxyVpcEndpointServiceInvalidConfigurationException",
+            "XksProxyInvalidResponseException",
+            "XksProxyInvalidConfigurationException",
+        ],
+    },
+    "ConnectCustomKeyStore": {
+        "doc": "Connects or reconnects a custom key store to its backing key store.",
+        "input": {
+            "CustomKeyStoreId": {
+                "type": "string",
+                "min": 1,
+                "max": 64,
+                "doc": "Enter the key store ID of the custom key store that you want to connect.",
+            }
+        },
+        "required": ["CustomKeyStoreId"],
+        "output": {},
+        "errors": [
+            "CloudHsmClusterNotActiveException",
+            "CustomKeyStoreInvalidStateException",
+            "CustomKeyStoreNotFoundException",
+            "KMSInternalException",
+            "CloudHsmClusterInvalidConfigurationException",
+        ],
+    },
+    "DeleteCustomKeyStore": {
+        "doc": "Deletes a custom key store.",
+        "input": {
+            "CustomKeyStoreId": {
+                "type": "string",
+                "min": 1,
+                "max": 64,
+                "doc": "Enter the ID of the custom key store you want to delete.",
+            }
+        },
+        "required": ["CustomKeyStoreId"],
+        "output": {},
+        "errors": [
+            "CustomKeyStoreHasCMKsException",
+            "CustomKeyStoreInvalidStateException",
+            "CustomKeyStoreNotFoundException",
+            "KMSInternalException",
+        ],
+    },
+    "DescribeCustomKeyStores": {
+        "doc": "Gets information about custom key stores in the account and Region.",
+        "input": {
+            "CustomKeyStoreId": {
+                "type": "string",
+                "min": 1,
+                "max": 64,
+                "doc": "Gets only information about the specified custom key store.",
+            },
+            "CustomKeyStoreName": {
+                "type": "string",
+                "min": 1,
+                "max": 256,
+                "doc": "Gets only information about the specified custom key store.",
+            },
+            "Limit": {
+                "type": "integer",
+                "min": 1,
+                "max": 1000,
+                "doc": "Use this parameter to specify the maximum number of items to return.",
+            },
+            "Marker": {
+                "type": "string",
+                "min": 1,
+                "max": 1024,
+                "pattern": "[\\u0020-\\u00FF]*",
+                "doc": "Use this parameter in a subsequent "
+                "request after you receive a response "
+                "with truncated results.",
+            },
+        },
+        "required": [],
+        "output": {
+            "CustomKeyStores": {
+                "type": "list",
+                "member": {
+                    "type": "structure",
+                    "required": [],
+                    "members": {
+                        "CustomKeyStoreId": {"type": "string", "min": 1, "max": 64},
+                        "CustomKeyStoreName": {"type": "string", "min": 1, "max": 256},
+                        "CloudHsmClusterId": {
+                            "type": "string",
+                            "min": 19,
+                            "max": 24,
+                            "pattern": "cluster-[2-7a-zA-Z]{11,16}",
+                        },
+                        "TrustAnchorCertificate": {"type": "string", "min": 1, "max": 5000},
+                        "ConnectionState": {
+                            "type": "string",
+                            "enum": [
+                                "CONNECTED",
+                                "CONNECTING",
+                                "FAILED",
+                                "DISCONNECTED",
+                                "DISCONNECTING",
+                            ],
+                        },
+                        "ConnectionErrorCode": {
+                            "type": "string",
+                            "enum": [
+                                "INVALID_CREDENTIALS",
+                                "CLUSTER_NOT_FOUND",
+                                "NETWORK_ERRORS",
+                                "INTERNAL_ERROR",
+                                "INSUFFICIENT_CLOUDHSM_HSMS",
+                                "USER_LOCKED_OUT",
+                                "USER_NOT_FOUND",
+                                "USER_LOGGED_IN",
+                                "SUBNET_NOT_FOUND",
+                                "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET",
+                                "XKS_PROXY_ACCESS_DENIED",
+                                "XKS_PROXY_NOT_REACHABLE",
+                                "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND",
+                                "XKS_PROXY_INVALID_RESPONSE",
+                                "XKS_PROXY_INVALID_CONFIGURATION",
+                                "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+                                "XKS_PROXY_TIMED_OUT",
+                                "XKS_PROXY_INVALID_TLS_CONFIGURATION",
+                            ],
+                        },
+                        "CreationDate": {"type": "timestamp"},
+                        "CustomKeyStoreType": {
+                            "type": "string",
+                            "enum": ["AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"],
+                        },
+                        "XksProxyConfiguration": {
+                            "type": "structure",
+                            "required": [],
+                            "members": {
+                                "Connectivity": {
+                                    "type": "string",
+                                    "enum": ["PUBLIC_ENDPOINT", "VPC_ENDPOINT_SERVICE"],
+                                },
+                                "AccessKeyId": {
+                                    "type": "string",
+                                    "min": 20,
+                                    "max": 30,
+                                    "pattern": "^[A-Z2-7]+$",
+                                    "sensitive": True,
+                                },
+                                "UriEndpoint": {
+                                    "type": "string",
+                                    "min": 10,
+                                    "max": 128,
+                                    "pattern": "^https://[a-zA-Z0-9.-]+$",
+                                },
+                                "UriPath": {
+                                    "type": "string",
+                                    "min": 10,
+                                    "max": 128,
+                                    "pattern": "^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$",
+                                },
+                                "VpcEndpointServiceName": {
+                                    "type": "string",
+                                    "min": 20,
+                                    "max": 64,
+                                    "pattern": "^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$",
+                                },
+                                "VpcEndpointServiceOwner": {
+                                    "type": "string",
+                                    "min": 12,
+                                    "max": 12,
+                                    "pattern": "[0-9]{12}",
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+            "NextMarker": {
+                "type": "string",
+                "min": 1,
+                "max": 1024,
+                "pattern": "[\\u0020-\\u00FF]*",
+            },
+            "Truncated": {"type": "boolean"},
+        },
+        "errors": [
+            "CustomKeyStoreNotFoundException",
+            "InvalidMarkerException",
+            "KMSInternalException",
+        ],
+    },
+    "DisconnectCustomKeyStore": {
+        "doc": "Disconnects the custom key store from its backing key store.",
+        "input": {
+            "CustomKeyStoreId": {
+                "type": "string",
+                "min": 1,
+                "max": 64,
+                "doc": "Enter the ID of the custom key store you want to disconnect.",
+            }
+        },
+        "required": ["CustomKeyStoreId"],
+        "output": {},
+        "errors": [
+            "CustomKeyStoreInvalidStateException",
+            "CustomKeyStoreNotFoundException",
+            "KMSInternalException",
+        ],
+    },
+    "UpdateCustomKeyStore": {
+        "doc": "Changes the properties of a custom key store.",
+        "input": {
+            "CustomKeyStoreId": {
+                "type": "string",
+                "min": 1,
+                "max": 64,
+                "doc": "Identifies the custom key store that you want to update.",
+            },
+            "NewCustomKeyStoreName": {
+                "type": "string",
+                "min": 1,
+                "max": 256,
+                "doc": "Changes the friendly name of "
+                "the custom key store to the "
+                "value that you specify.",
+            },
+            "KeyStorePassword": {
+                "type": "string",
+                "min": 7,
+                "max": 32,
+                "sensitive": True,
+                "doc": "Enter the current password of the "
+                "kmsuser crypto user (CU) in the "
+                "CloudHSM cluster that is "
+                "associated with the custom key "
+                "store.",
+            },
+            "CloudHsmClusterId": {
+                "type": "string",
+                "min": 19,
+                "max": 24,
+                "pattern": "cluster-[2-7a-zA-Z]{11,16}",
+                "doc": "Associates the custom key store with a related CloudHSM cluster.",
+            },
+            "XksProxyUriEndpoint": {
+                "type": "string",
+                "min": 10,
+                "max": 128,
+                "pattern": "^https://[a-zA-Z0-9.-]+$",
+                "doc": "Changes the URI endpoint that "
+                "KMS uses to connect to your "
+                "external key store proxy (XKS "
+                "proxy).",
+            },
+            "XksProxyUriPath": {
+                "type": "string",
+                "min": 10,
+                "max": 128,
+                "pattern": "^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$",
+                "doc": "Changes the base path to the proxy APIs for this external key store.",
+            },
+            "XksProxyVpcEndpointServiceName": {
+                "type": "string",
+                "min": 20,
+                "max": 64,
+                "pattern": "^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$",
+                "doc": "Changes the name "
+                "that KMS uses to "
+                "identify the Amazon "
+                "VPC endpoint "
+                "service for your "
+                "external key store "
+                "proxy (XKS proxy).",
+            },
+            "XksProxyVpcEndpointServiceOwner": {
+                "type": "string",
+                "min": 12,
+                "max": 12,
+                "pattern": "[0-9]{12}",
+                "doc": "Changes the Amazon "
+                "Web Services "
+                "account ID that "
+                "KMS uses to "
+                "identify the "
+                "Amazon VPC "
+                "endpoint service "
+                "for your external "
+                "key store proxy "
+                "(XKS proxy).",
+            },
+            "XksProxyAuthenticationCredential": {
+                "type": "structure",
+                "required": ["AccessKeyId", "RawSecretAccessKey"],
+                "members": {
+                    "AccessKeyId": {
+                        "type": "string",
+                        "min": 20,
+                        "max": 30,
+                        "pattern": "^[A-Z2-7]+$",
+                        "sensitive": True,
+                    },
+                    "RawSecretAccessKey": {
+                        "type": "string",
+                        "min": 43,
+                        "max": 64,
+                        "pattern": "^[a-zA-Z0-9\\/+=]+$",
+                        "sensitive": True,
+                    },
+                },
+                "doc": "Changes the "
+                "credentials that "
+                "KMS uses to sign "
+                "requests to the "
+                "external key "
+                "store proxy (XKS "
+                "proxy).",
+            },
+            "XksProxyConnectivity": {
+                "type": "string",
+                "enum": ["PUBLIC_ENDPOINT", "VPC_ENDPOINT_SERVICE"],
+                "doc": "Changes the connectivity setting for the external key store.",
+            },
+        },
+        "required": ["CustomKeyStoreId"],
+        "output": {},
+        "errors": [
+            "CustomKeyStoreNotFoundException",
+            "CustomKeyStoreNameInUseException",
+            "CloudHsmClusterNotFoundException",
+            "CloudHsmClusterNotRelatedException",
+            "CustomKeyStoreInvalidStateException",
+            "KMSInternalException",
+            "CloudHsmClusterNotActiveException",
+            "CloudHsmClusterInvalidConfigurationException",
+            "XksProxyUriInUseException",
+            "XksProxyUriEndpointInUseException",
+            "XksProxyUriUnreachableException",
+            "XksProxyIncorrectAuthenticationCredentialException",
+            "XksProxyVpcEndpointServiceInUseException",
+            "XksProxyVpcEndpointServiceNotFoundException",
+            "XksProxyVpcEndpointServiceInvalidConfigurationException",
+            "XksProxyInvalidResponseException",
+            "XksProxyInvalidConfigurationException",
+        ],
+    },
+    "ReplicateKey": {
+        "doc": "Replicates a multi-Region key into the specified Region.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "Identifies the multi-Region primary key that is being replicated.",
+            },
+            "ReplicaRegion": {
+                "type": "string",
+                "min": 1,
+                "max": 32,
+                "pattern": "^([a-z]+-){2,3}\\d+$",
+                "doc": "The Region ID of the Amazon Web Services Region for this replica key.",
+            },
+            "Policy": {
+                "type": "string",
+                "min": 1,
+                "max": 131072,
+                "pattern": "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+                "doc": "The key policy to attach to the KMS key.",
+            },
+            "BypassPolicyLockoutSafetyCheck": {
+                "type": "boolean",
+                "doc": 'Skips ("bypasses") the key policy lockout safety check.',
+            },
+            "Description": {
+                "type": "string",
+                "min": 0,
+                "max": 8192,
+                "doc": "A description of the KMS key.",
+            },
+            "Tags": {
+                "type": "list",
+                "member": {
+                    "type": "structure",
+                    "required": ["TagKey", "TagValue"],
+                    "members": {
+                        "TagKey": {"type": "string", "min": 1, "max": 128},
+                        "TagValue": {"type": "string", "min": 0, "max": 256},
+                    },
+                },
+                "doc": "Assigns one or more tags to the replica key.",
+            },
+        },
+        "required": ["KeyId", "ReplicaRegion"],
+        "output": {
+            "ReplicaKeyMetadata": {
+                "type": "structure",
+                "required": ["KeyId"],
+                "members": {
+                    "AWSAccountId": {"type": "string"},
+                    "KeyId": {"type": "string", "min": 1, "max": 2048},
+                    "Arn": {"type": "string", "min": 20, "max": 2048},
+                    "CreationDate": {"type": "timestamp"},
+                    "Enabled": {"type": "boolean"},
+                    "Description": {"type": "string", "min": 0, "max": 8192},
+                    "KeyUsage": {
+                        "type": "string",
+                        "enum": [
+                            "SIGN_VERIFY",
+                            "ENCRYPT_DECRYPT",
+                            "GENERATE_VERIFY_MAC",
+                            "KEY_AGREEMENT",
+                            "ENCAPSULATE_DECAPSULATE",
+                        ],
+                    },
+                    "KeyState": {
+                        "type": "string",
+                        "enum": [
+                            "Creating",
+                            "Enabled",
+                            "Disabled",
+                            "PendingDeletion",
+                            "PendingImport",
+                            "PendingReplicaDeletion",
+                            "Unavailable",
+                            "Updating",
+                        ],
+                    },
+                    "DeletionDate": {"type": "timestamp"},
+                    "ValidTo": {"type": "timestamp"},
+                    "Origin": {
+                        "type": "string",
+                        "enum": ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"],
+                    },
+                    "CustomKeyStoreId": {"type": "string", "min": 1, "max": 64},
+                    "CloudHsmClusterId": {
+                        "type": "string",
+                        "min": 19,
+                        "max": 24,
+                        "pattern": "cluster-[2-7a-zA-Z]{11,16}",
+                    },
+                    "ExpirationModel": {
+                        "type": "string",
+                        "enum": ["KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"],
+                    },
+                    "KeyManager": {"type": "string", "enum": ["AWS", "CUSTOMER"]},
+                    "CustomerMasterKeySpec": {
+                        "type": "string",
+                        "enum": [
+                            "RSA_2048",
+                            "RSA_3072",
+                            "RSA_4096",
+                            "ECC_NIST_P256",
+                            "ECC_NIST_P384",
+                            "ECC_NIST_P521",
+                            "ECC_SECG_P256K1",
+                            "SYMMETRIC_DEFAULT",
+                            "HMAC_224",
+                            "HMAC_256",
+                            "HMAC_384",
+                            "HMAC_512",
+                            "SM2",
+                        ],
+                    },
+                    "KeySpec": {
+                        "type": "string",
+                        "enum": [
+                            "RSA_2048",
+                            "RSA_3072",
+                            "RSA_4096",
+                            "ECC_NIST_P256",
+                            "ECC_NIST_P384",
+                            "ECC_NIST_P521",
+                            "ECC_SECG_P256K1",
+                            "SYMMETRIC_DEFAULT",
+                            "HMAC_224",
+                            "HMAC_256",
+                            "HMAC_384",
+                            "HMAC_512",
+                            "SM2",
+                            "ML_DSA_44",
+                            "ML_DSA_65",
+                            "ML_DSA_87",
+                            "ECC_NIST_EDWARDS25519",
+                            "ML_KEM_512",
+                            "ML_KEM_768",
+                            "ML_KEM_1024",
+                        ],
+                    },
+                    "EncryptionAlgorithms": {
+                        "type": "list",
+                        "member": {
+                            "type": "string",
+                            "enum": [
+                                "SYMMETRIC_DEFAULT",
+                                "RSAES_OAEP_SHA_1",
+                                "RSAES_OAEP_SHA_256",
+                                "SM2PKE",
+                            ],
+                        },
+                    },
+                    "SigningAlgorithms": {
+                        "type": "list",
+                        "member": {
+                            "type": "string",
+                            "enum": [
+                                "RSASSA_PSS_SHA_256",
+                                "RSASSA_PSS_SHA_384",
+                                "RSASSA_PSS_SHA_512",
+                                "RSASSA_PKCS1_V1_5_SHA_256",
+                                "RSASSA_PKCS1_V1_5_SHA_384",
+                                "RSASSA_PKCS1_V1_5_SHA_512",
+                                "ECDSA_SHA_256",
+                                "ECDSA_SHA_384",
+                                "ECDSA_SHA_512",
+                                "SM2DSA",
+                                "ML_DSA_SHAKE_256",
+                                "ED25519_SHA_512",
+                                "ED25519_PH_SHA_512",
+                            ],
+                        },
+                    },
+                    "KeyAgreementAlgorithms": {
+                        "type": "list",
+                        "member": {"type": "string", "enum": ["ECDH"]},
+                    },
+                    "EncapsulationAlgorithms": {
+                        "type": "list",
+                        "member": {"type": "string", "enum": ["ML_KEM"]},
+                    },
+                    "MultiRegion": {"type": "boolean"},
+                    "MultiRegionConfiguration": {
+                        "type": "structure",
+                        "required": [],
+                        "members": {
+                            "MultiRegionKeyType": {
+                                "type": "string",
+                                "enum": ["PRIMARY", "REPLICA"],
+                            },
+                            "PrimaryKey": {
+                                "type": "structure",
+                                "required": [],
+                                "members": {
+                                    "Arn": {"type": "string", "min": 20, "max": 2048},
+                                    "Region": {
+                                        "type": "string",
+                                        "min": 1,
+                                        "max": 32,
+                                        "pattern": "^([a-z]+-){2,3}\\d+$",
+                                    },
+                                },
+                            },
+                            "ReplicaKeys": {
+                                "type": "list",
+                                "member": {
+                                    "type": "structure",
+                                    "required": [],
+                                    "members": {
+                                        "Arn": {"type": "string", "min": 20, "max": 2048},
+                                        "Region": {
+                                            "type": "string",
+                                            "min": 1,
+                                            "max": 32,
+                                            "pattern": "^([a-z]+-){2,3}\\d+$",
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                    "PendingDeletionWindowInDays": {"type": "integer", "min": 1, "max": 365},
+                    "MacAlgorithms": {
+                        "type": "list",
+                        "member": {
+                            "type": "string",
+                            "enum": [
+                                "HMAC_SHA_224",
+                                "HMAC_SHA_256",
+                                "HMAC_SHA_384",
+                                "HMAC_SHA_512",
+                            ],
+                        },
+                    },
+                    "XksKeyConfiguration": {
+                        "type": "structure",
+                        "required": [],
+                        "members": {
+                            "Id": {
+                                "type": "string",
+                                "min": 1,
+                                "max": 128,
+                                "pattern": "^[a-zA-Z0-9-_.]+$",
+                            }
+                        },
+                    },
+                    "CurrentKeyMaterialId": {
+                        "type": "string",
+                        "min": 64,
+                        "max": 64,
+                        "pattern": "^[a-f0-9]+$",
+                    },
+                },
+            },
+            "ReplicaPolicy": {
+                "type": "string",
+                "min": 1,
+                "max": 131072,
+                "pattern": "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+            },
+            "ReplicaTags": {
+                "type": "list",
+                "member": {
+                    "type": "structure",
+                    "required": ["TagKey", "TagValue"],
+                    "members": {
+                        "TagKey": {"type": "string", "min": 1, "max": 128},
+                        "TagValue": {"type": "string", "min": 0, "max": 256},
+                    },
+                },
+            },
+        },
+        "errors": [
+            "AlreadyExistsException",
+            "DisabledException",
+            "InvalidArnException",
+            "KMSInvalidStateException",
+            "KMSInternalException",
+            "LimitExceededException",
+            "MalformedPolicyDocumentException",
+            "NotFoundException",
+            "TagException",
+            "UnsupportedOperationException",
+        ],
+    },
+    "UpdatePrimaryRegion": {
+        "doc": "Changes the primary key of a multi-Region key.",
+        "input": {
+            "KeyId": {
+                "type": "string",
+                "min": 1,
+                "max": 2048,
+                "doc": "Identifies the current primary key.",
+            },
+            "PrimaryRegion": {
+                "type": "string",
+                "min": 1,
+                "max": 32,
+                "pattern": "^([a-z]+-){2,3}\\d+$",
+                "doc": "The Amazon Web Services Region of the new primary key.",
+            },
+        },
+        "required": ["KeyId", "PrimaryRegion"],
+        "output": {},
+        "errors": [
+            "DisabledException",
+            "InvalidArnException",
+            "KMSInvalidStateException",
+            "KMSInternalException",
+            "NotFoundException",
+            "UnsupportedOperationException",
         ],
     },
 }

@@ -146,32 +146,34 @@ def list_key_rotations(keystore: Keystore, request: dict[str, Any]) -> dict[str,
     key = _settled(keystore, key)
     limit = request.get("Limit", LIST_ROTATIONS_DEFAULT_LIMIT)
     marker = request.get("Marker")
-    after = 1  # the first material is not a rotation
+    # The first material is not a rotation; ALL_KEY_MATERIAL lists it too (AWS's ListKeyRotations).
+    after = 0 if request.get("IncludeKeyMaterial") == "ALL_KEY_MATERIAL" else 1
     if marker is not None:
         if not marker.isdigit():
             raise InvalidMarkerException(
                 f"Invalid marker '{marker}': pass a NextMarker from ListKeyRotations."
             )
-        after = max(int(marker), 1)
+        after = max(int(marker), after)
     if limit < 1:
         raise ValidationException("Limit must be at least 1.")
     rows = keystore.list_material(key["key_id"], after, limit + 1)
     page = rows[:limit]
-    response: dict[str, Any] = {
-        "Rotations": [
-            {
-                "KeyId": key["key_id"],
-                "KeyMaterialId": key_material_id(key["key_id"], r["version"]),
-                "KeyMaterialState": (
-                    "CURRENT" if r["version"] == key["current_version"] else "NON_CURRENT"
-                ),
-                "RotationDate": timestamp(r["created"]),
-                "RotationType": r["rotation_type"],
-            }
-            for r in page
-        ]
-    }
+    response: dict[str, Any] = {"Rotations": [_rotation_entry(key, r) for r in page]}
     if len(rows) > limit:
         response["NextMarker"] = str(page[-1]["version"])
     response["Truncated"] = len(rows) > limit
     return response
+
+
+def _rotation_entry(key: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    entry = {
+        "KeyId": key["key_id"],
+        "KeyMaterialId": key_material_id(key["key_id"], row["version"]),
+        "KeyMaterialState": "CURRENT"
+        if row["version"] == key["current_version"]
+        else "NON_CURRENT",
+    }
+    if row["rotation_type"] is not None:  # the first material was made, not rotated in
+        entry["RotationDate"] = timestamp(row["created"])
+        entry["RotationType"] = row["rotation_type"]
+    return entry
