@@ -147,6 +147,7 @@ def test_get_public_key_of_a_key_without_one(qkms: Qkms, flags: tuple[str, ...])
 
 
 def test_get_public_key_errors(qkms: Qkms) -> None:
+    qkms.new_key()
     result = qkms.fails(254, "get-public-key", "--key-id", "alias/missing")
     assert error_line("NotFoundException", "GetPublicKey") in result.stderr
     key = qkms.new_key("--key-spec", "ECC_NIST_P256", "--key-usage", "SIGN_VERIFY")

@@ -72,6 +72,7 @@ def test_rotated_material_and_a_disabled_key(qkms: Qkms) -> None:
 def test_a_blob_from_another_keystore(qkms: Qkms, tmp_path: Path) -> None:
     key = qkms.new_key()
     blob = _pair_blob(qkms, key)
+    qkms.ok("--home", str(tmp_path / "other"), "keys", "create")
     info = qkms.ok("--home", str(tmp_path / "other"), "blob", "inspect", blob)
     assert info["KeyKnown"] is False and info["KeyId"] == key
     assert "does not hold key" in info["Note"] and "Aliases" not in info
@@ -124,6 +125,7 @@ def test_non_blobs_say_what_they_look_like(qkms: Qkms, tmp_path: Path, make, say
     }
     path = tmp_path / "thing"
     path.write_bytes(make(data))
+    qkms.new_key()
     result = qkms.fails(254, "blob", "inspect", f"fileb://{path}")
     assert result.stderr.startswith(
         "An error occurred (InvalidCiphertextException) when calling the InspectBlob operation: "

@@ -244,6 +244,7 @@ def test_blob_from_another_keystore_names_its_key(
     qkms: Qkms, sealed: dict[str, str], tmp_path: Path
 ) -> None:
     other = tmp_path / "other-home"
+    qkms.ok("--home", str(other), "keystore", "init")
     result = qkms.fails(
         254,
         "--home",
@@ -294,6 +295,7 @@ def test_unknown_key(qkms: Qkms) -> None:
     "ref", ["alias/nope", "arn:verenc:111122223333:alias/nope", "not-a-key-id"]
 )
 def test_unknown_alias_or_malformed_id(qkms: Qkms, ref: str) -> None:
+    qkms.new_key()
     result = qkms.fails(
         254, "generate-data-key-pair", "--key-id", ref, "--key-pair-spec", "RSA_2048"
     )
@@ -444,6 +446,7 @@ def test_grant_tokens_are_accepted(qkms: Qkms, key: str) -> None:
 
 
 def test_errors_do_not_print_tracebacks_or_touch_stdout(qkms: Qkms) -> None:
+    qkms.new_key()
     result = qkms.fails(254, "decrypt", "--ciphertext-blob", b64(b"QK\x01" + bytes(60)))
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1

@@ -133,6 +133,7 @@ def test_create_asymmetric_and_hmac_keys(
 
 @pytest.mark.parametrize("spec", ["RSA_2048", "ECC_NIST_P256", "HMAC_256", "ECC_NIST_EDWARDS25519"])
 def test_asymmetric_or_hmac_key_needs_a_usage(qkms: Qkms, spec: str) -> None:
+    qkms.ok("keystore", "init")
     result = qkms.fails(254, "keys", "create", "--key-spec", spec)
     assert result.stderr == (
         "An error occurred (ValidationException) when calling the CreateKey operation: "
@@ -174,6 +175,7 @@ def test_create_key_with_tags(qkms: Qkms) -> None:
 
 
 def test_describe_unknown_key(qkms: Qkms) -> None:
+    qkms.ok("keystore", "init")
     result = qkms.fails(254, "keys", "describe", "--key-id", SEED_KEY_ID)
     assert result.stderr == (
         "An error occurred (NotFoundException) when calling the DescribeKey operation: "
@@ -232,6 +234,7 @@ def test_list_keys_limit_equal_to_count_is_not_truncated(qkms: Qkms) -> None:
 
 
 def test_list_keys_empty_keystore(qkms: Qkms) -> None:
+    qkms.ok("keystore", "init")
     assert qkms.ok("keys", "list", "--no-paginate") == {"Keys": [], "Truncated": False}
     assert qkms.ok("keys", "list") == {"Keys": []}  # aws-cli merges pages and drops the markers
 
@@ -370,6 +373,7 @@ def test_alias_must_target_a_key_not_an_alias(qkms: Qkms) -> None:
 
 
 def test_alias_to_unknown_key(qkms: Qkms) -> None:
+    qkms.ok("keystore", "init")
     result = qkms.fails(
         254, "aliases", "create", "--alias-name", "alias/x", "--target-key-id", SEED_KEY_ID
     )

@@ -164,8 +164,11 @@ def test_lost_master_key(qkms: Qkms, home: Path) -> None:
 
 def test_missing_home_parent_is_not_created(qkms: Qkms, tmp_path: Path) -> None:
     home = tmp_path / "no" / "such" / "qkms"
-    stderr = _clean_failure(qkms("--home", str(home), "keys", "list"))
+    stderr = _clean_failure(qkms("--home", str(home), "keys", "create"))
     assert f"its parent directory {home.parent} does not exist" in stderr
+    assert f"There is no keystore in {home}" in _clean_failure(
+        qkms("--home", str(home), "keys", "list")
+    )
     assert not (tmp_path / "no").exists()
 
 

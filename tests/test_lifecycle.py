@@ -88,6 +88,7 @@ def test_enable_and_disable_take_a_key_arn(qkms: Qkms) -> None:
 )
 def test_lifecycle_of_unknown_key_is_not_found(qkms: Qkms, command: tuple[str, ...]) -> None:
     missing = "00000000-0000-4000-8000-000000000000"
+    qkms.ok("keystore", "init")
     result = qkms.fails(254, "keys", command[0], "--key-id", missing, *command[1:])
     assert "An error occurred (NotFoundException) when calling the" in result.stderr
     assert f"Key '{arn(missing)}' does not exist" in result.stderr

@@ -42,6 +42,8 @@ def check_pair(qkms: Qkms, pair: dict[str, str]) -> None:
 
 
 def test_fill_status_clear(qkms: Qkms) -> None:
+    qkms.fails(253, "pool", "status")  # no keystore yet: nothing to describe, and none made
+    qkms.ok("keystore", "init")
     assert qkms.ok("pool", "status") == {"Pools": []}
     filled = qkms.ok("pool", "fill", "--key-pair-spec", "ECC_NIST_P256", "--count", "3")
     assert filled == {"KeyPairSpec": "ECC_NIST_P256", "Added": 3, "Available": 3}

@@ -133,6 +133,7 @@ def test_encrypt_with_a_key_that_cannot(qkms: Qkms, spec: str, usage: str) -> No
 
 
 def test_encrypt_with_unknown_key(qkms: Qkms) -> None:
+    qkms.new_key()
     result = qkms.fails(254, "encrypt", "--key-id", "alias/nope", "--plaintext", b64(b"x"))
     assert error_line("NotFoundException", "Encrypt") in result.stderr
 
@@ -334,6 +335,7 @@ def test_data_key_size_limits(qkms: Qkms, command: str) -> None:
 
 
 def test_data_key_refuses_other_keys(qkms: Qkms) -> None:
+    qkms.new_key()
     result = qkms.fails(254, "generate-data-key", "--key-id", "alias/x", "--key-spec", "AES_256")
     assert error_line("NotFoundException", "GenerateDataKey") in result.stderr
     rsa_key = qkms.new_key("--key-spec", "RSA_2048", "--key-usage", "ENCRYPT_DECRYPT")

@@ -54,8 +54,9 @@ _GLOBAL_HELP = {
     "output": "Output format: json (default, or $QKMS_OUTPUT), text, table, yaml, yaml-stream or "
     "off (print nothing; --*-out files are still written).",
     "query": "JMESPath expression applied to the response, e.g. KeyMetadata.KeyId.",
-    "debug": "Show tracebacks for unexpected errors, and what qkms resolved (endpoint, region, "
-    "options without effect).",
+    "debug": "Show on stderr what qkms resolved: the keystore, its master key mode, the key and "
+    "the request's member names (never their values), or the endpoint, region and options "
+    "without effect; tracebacks for unexpected errors.",
     "endpoint_url": "Send every operation to this TrentService endpoint (qkms serve, AWS KMS, "
     "moto, LocalStack) instead of the local keystore (or $QKMS_ENDPOINT_URL).",
     "region": "The region requests to --endpoint-url are signed for (else $AWS_REGION, "

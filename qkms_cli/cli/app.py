@@ -54,12 +54,29 @@ class App:
 
     @property
     def keystore(self) -> Any:
+        """The keystore, made on first use (for operations that write)."""
+        return self.open_keystore(create=True)
+
+    def open_keystore(self, *, create: bool) -> Any:
+        """Open the keystore once; with create=False a home without one is exit 253.
+
+        A keystore made here is announced on stderr, once, so that a mistyped --home or
+        QKMS_HOME does not pass unnoticed.
+        """
         if self._keystore is None:
             from qkms_cli import service
-            from qkms_cli.cli.keystore import ask_passphrase
+            from qkms_cli.cli.prompt import ask_passphrase
 
             # A passphrase keystore asks on a terminal, and only when a secret is touched.
-            self._keystore = service.open_keystore(self.home, prompt=ask_passphrase)
+            store = service.open_keystore(self.home, prompt=ask_passphrase, create=create)
+            self._keystore = store
+            if getattr(store, "created", False):
+                from qkms_cli.service import debuginfo
+
+                self.err.write(
+                    f"qkms: made a new keystore in {store.home} "
+                    f"(master key mode {debuginfo.master_mode(store)})\n"
+                )
         return self._keystore
 
     @property
@@ -140,20 +157,45 @@ class App:
 
         self.operation = op
         bar = None
+        try:
+            if self._keystore is None:
+                # A bad request is 252 whether or not there is a keystore: check it first.
+                service.validate(op, request)
+            keystore = self.open_keystore(create=not service.needs_existing_keystore(op, request))
+        except QkmsError as exc:
+            exc.operation = op  # type: ignore[attr-defined]
+            raise
         if op in service.REPORTS_PROGRESS:
             from qkms_cli.cli.progress import ProgressBar
 
             bar = ProgressBar(self.err, f"{request.get('KeyPairSpec', '')} pairs")
         try:
             if bar is None:
-                return service.call(self.keystore, op, request)
-            return service.call(self.keystore, op, request, progress=bar)
+                return service.call(keystore, op, request)
+            return service.call(keystore, op, request, progress=bar)
         except QkmsError as exc:
             exc.operation = op  # type: ignore[attr-defined]
             raise
         finally:
             if bar is not None:
                 bar.close()
+            if self.debug:
+                self.debug_call(keystore, op, request)
+
+    def debug_call(self, keystore: Any, op: str, request: dict[str, Any]) -> None:
+        """--debug: where the call ran and what it named; member names only, never values."""
+        from qkms_cli.service import debuginfo
+
+        facts = debuginfo.describe(keystore, request)
+        lines = [
+            f"keystore: {facts['Keystore']}",
+            f"master key mode: {facts['MasterKeyMode']}",
+            f"operation: {op}",
+            f"request members: {', '.join(sorted(request)) or '(none)'}",
+            *(f"key ({member}): {arn}" for member, arn in facts["Keys"].items()),
+        ]
+        self.err.write("".join(f"qkms: debug: {line}\n" for line in lines))
+        self.err.flush()
 
     def _call_remote(self, op: str, request: dict[str, Any]) -> dict[str, Any]:
         """Validate as the service does (the same errors as locally), then send it."""

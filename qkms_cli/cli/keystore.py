@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
 
 from qkms_cli.cli.app import App
+from qkms_cli.cli.prompt import ask_secret
 
 MODES = ("keyfile", "passphrase", "external")
-
-
-def ask_secret(question: str, confirm: bool = False) -> str | None:
-    """Ask for a passphrase on the terminal (hidden, on stderr); None when there is no terminal."""
-    if not sys.stdin.isatty():
-        return None
-    answer: str = click.prompt(
-        question,
-        hide_input=True,
-        confirmation_prompt=confirm,
-        err=True,
-        default="",
-        show_default=False,
-    )
-    return answer or None
-
-
-def ask_passphrase(question: str) -> str | None:
-    """The prompt every command uses to open a passphrase keystore."""
-    return ask_secret(question, False)
 
 
 def _command(name: str, help_text: str, example: str) -> Callable[[Callable[..., Any]], Any]:

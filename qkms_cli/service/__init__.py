@@ -72,6 +72,54 @@ _HANDLER_MODULES: dict[str, tuple[str, ...]] = {
 _HANDLERS: dict[str, Handler] = {}
 # Operations whose handlers take progress=callable(done, total) and report as they go.
 REPORTS_PROGRESS = frozenset({"GenerateDataKeyPairs", "FillKeyPairPool"})
+# Operations that never change the keystore: run on a home with no keystore, they refuse (exit 253)
+# rather than make an empty one, so a mistyped QKMS_HOME is not mistaken for an empty keystore.
+# The rest may write and make the keystore on first use. GenerateRandom reads no key, so it is
+# not here: it works on a fresh install.
+READ_ONLY = frozenset(
+    {
+        "DescribeKey",
+        "ListKeys",
+        "ListAliases",
+        "GetKeyRotationStatus",
+        "ListKeyRotations",
+        "ListResourceTags",
+        "GetPublicKey",
+        "Encrypt",
+        "Decrypt",
+        "ReEncrypt",
+        "GenerateDataKey",
+        "GenerateDataKeyWithoutPlaintext",
+        "Sign",
+        "Verify",
+        "GenerateMac",
+        "VerifyMac",
+        "SignWithDataKeyPair",
+        "DecryptWithDataKeyPair",
+        "InspectBlob",
+        "DescribeKeyPairPool",
+    }
+)
+
+
+# Request members that name a key or a blob sealed by one: no such key is in a keystore not yet
+# made, so a request naming one needs an existing keystore whatever the operation.
+_NAMES_A_KEY = (
+    "KeyId",
+    "TargetKeyId",
+    "SourceKeyId",
+    "DestinationKeyId",
+    "CiphertextBlob",
+    "PrivateKeyCiphertextBlob",
+)
+
+
+def needs_existing_keystore(name: str, request: dict[str, Any]) -> bool:
+    """True when operation `name` cannot succeed on a keystore made for it: it must not make one.
+
+    That is a read-only operation, or a request that names a key (which a new keystore lacks).
+    """
+    return name in READ_ONLY or any(request.get(m) is not None for m in _NAMES_A_KEY)
 
 
 class OperationSpec(NamedTuple):
