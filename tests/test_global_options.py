@@ -194,6 +194,7 @@ def test_remote_options_are_accepted_locally_and_reported_under_debug(qkms: Qkms
         "/nonexistent.pem", "--cli-read-timeout", "5", "--cli-connect-timeout", "5",
         "--no-sign-request", "--no-cli-pager",
     ]  # fmt: skip
+    qkms.ok("keystore", "init")  # else the first call says on stderr that it made one
     quiet = qkms("generate-random", "--number-of-bytes", "4", *remote)
     assert quiet.exit_code == 0 and quiet.stderr == ""
     loud = qkms("--debug", "generate-random", "--number-of-bytes", "4", *remote)
