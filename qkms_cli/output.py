@@ -161,11 +161,9 @@ def render_yaml(op: str, data: Any, stream: IO[str]) -> None:
 
 
 def render_yaml_stream(op: str, data: Any, stream: IO[str]) -> None:
-    """yaml-stream: each response as an item of a YAML list, so what is printed can be appended to.
-
-    qkms merges a list's pages before printing, so a listing is one item (aws-cli prints one per
-    page as it arrives).
-    """
+    """yaml-stream: each response as an item of a YAML list, so the output can be read as it
+    comes; a listing prints one item per page as it arrives (one merged item with --max-items or
+    --starting-token), as aws-cli v2 does."""
     _yaml([data], stream)
 
 

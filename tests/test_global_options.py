@@ -65,6 +65,21 @@ def test_yaml_stream_is_a_list_of_responses_and_query_applies(qkms: Qkms) -> Non
     assert yaml.safe_load(one.stdout) == key
 
 
+def test_yaml_stream_prints_each_page_as_it_comes(qkms: Qkms) -> None:
+    keys = [qkms.new_key() for _ in range(3)]
+    result = qkms("keys", "list", "--page-size", "2", "--output", "yaml-stream")
+    pages = yaml.safe_load(result.stdout)
+    assert [[k["KeyId"] for k in page["Keys"]] for page in pages] == [
+        [k["KeyId"] for k in qkms.ok("keys", "list")["Keys"]][:2],
+        [k["KeyId"] for k in qkms.ok("keys", "list")["Keys"]][2:],
+    ]
+    assert pages[0]["Truncated"] is True and pages[1]["Truncated"] is False
+    assert {k["KeyId"] for page in pages for k in page["Keys"]} == set(keys)
+    queried = qkms("keys", "list", "--page-size", "2", "--output", "yaml-stream", "--query",
+                   "Keys[].KeyId")  # fmt: skip
+    assert yaml.safe_load(queried.stdout) == [[k["KeyId"] for k in p["Keys"]] for p in pages]
+
+
 def test_qkms_output_env_takes_yaml(qkms: Qkms, monkeypatch: pytest.MonkeyPatch) -> None:
     key = qkms.new_key()
     monkeypatch.setenv("QKMS_OUTPUT", "yaml")

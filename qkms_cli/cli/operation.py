@@ -167,6 +167,19 @@ class OperationCommand(click.Command):
         if count is not None:  # --count N: N pairs in one call, as a list
             app.render(op.name, batch.run(app, op.name, request, count, outs))
             return
+        if (
+            paging is not None
+            and app.output_format() == "yaml-stream"
+            and not (paging["max_items"] or paging["starting_token"])
+        ):
+            # aws-cli v2's yaml-stream: each page printed (as a list item) as it arrives.
+            def streamed(page: dict[str, Any]) -> dict[str, Any]:
+                answer = app.call(op.name, page)
+                app.render(op.name, answer)
+                return answer
+
+            paginate.paginate(streamed, op.name, request, paging)
+            return
         if paging is not None:
             response = paginate.paginate(
                 lambda page: app.call(op.name, page), op.name, request, paging
