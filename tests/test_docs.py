@@ -77,6 +77,18 @@ qkms aliases create --alias-name alias/signer \
     --target-key-id "$(mk --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY)"
 qkms aliases create --alias-name alias/mac \
     --target-key-id "$(mk --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC)"
+qkms aliases create --alias-name alias/kem \
+    --target-key-id "$(mk --key-spec ML_KEM_768 --key-usage ENCAPSULATE_DECAPSULATE)"
+qkms aliases create --alias-name alias/ecdh \
+    --target-key-id "$(mk --key-spec ECC_NIST_P256 --key-usage KEY_AGREEMENT)"
+qkms encapsulate --key-id alias/kem --encapsulation-algorithm ML_KEM \
+    --shared-secret-ciphertext-out peer.kem > /dev/null
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out peer.pem
+openssl pkey -in peer.pem -pubout -outform DER -out peer.der
+qkms generate-data-key-pair --key-id alias/my-app --key-pair-spec ML_KEM_768 \
+    --private-key-ciphertext-out kem-pair.enc --public-key-out kem-pub.der > /dev/null
+python -c "from cryptography.hazmat.primitives.serialization import load_der_public_key as load
+open('pair.kem', 'wb').write(load(open('kem-pub.der', 'rb').read()).encapsulate()[1])"
 printf 'top secret' > secret.txt
 printf 'a release' > release.tar.gz
 printf 'a message' > msg

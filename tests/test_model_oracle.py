@@ -263,7 +263,7 @@ def happy_paths(keystore: Keystore) -> Iterator[tuple[str, dict[str, Any]]]:
     call("ListAliases", KeyId=key_id, Limit=1)
     call("DeleteAlias", AliasName="alias/oracle-2")
     for op in ("GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext"):
-        for spec in ("RSA_2048", "ECC_NIST_P256", "ECC_NIST_EDWARDS25519"):
+        for spec in ("RSA_2048", "ECC_NIST_P256", "ECC_NIST_EDWARDS25519", "ML_KEM_512"):
             pair = call(op, KeyId="alias/oracle", KeyPairSpec=spec, EncryptionContext={"a": "b"})
             call(
                 "Decrypt",
@@ -301,6 +301,27 @@ def happy_paths(keystore: Keystore) -> Iterator[tuple[str, dict[str, Any]]]:
     call("UntagResource", KeyId=key_id, TagKeys=["env"])
     doomed = call("CreateKey")["KeyMetadata"]["KeyId"]
     call("ListKeyRotations", KeyId=key_id, IncludeKeyMaterial="ALL_KEY_MATERIAL")
+    kem = call("CreateKey", KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE")
+    kem_id = kem["KeyMetadata"]["KeyId"]
+    sealed_secret = call("Encapsulate", KeyId=kem_id, EncapsulationAlgorithm="ML_KEM")
+    call(
+        "Decapsulate",
+        KeyId=kem_id,
+        EncapsulationAlgorithm="ML_KEM",
+        SharedSecretCiphertextBlob=sealed_secret["SharedSecretCiphertextBlob"],
+    )
+    call("GetPublicKey", KeyId=kem_id)
+    ecdh = call("CreateKey", KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")["KeyMetadata"]
+    peer = call("CreateKey", KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")["KeyMetadata"]
+    call(
+        "DeriveSharedSecret",
+        KeyId=ecdh["KeyId"],
+        KeyAgreementAlgorithm="ECDH",
+        PublicKey=call("GetPublicKey", KeyId=peer["KeyId"])["PublicKey"],
+    )
+    dsa = call("CreateKey", KeySpec="ML_DSA_44", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    call("Sign", KeyId=dsa["KeyId"], Message=b"m", SigningAlgorithm="ML_DSA_SHAKE_256")
+    call("DescribeKey", KeyId=dsa["KeyId"])
     call("DescribeCustomKeyStores")
     call("ScheduleKeyDeletion", KeyId=doomed, PendingWindowInDays=7)
     call("DescribeKey", KeyId=doomed)
@@ -343,9 +364,6 @@ PENDING = {
     "GetParametersForImport",
     "ImportKeyMaterial",
     "DeleteImportedKeyMaterial",
-    "DeriveSharedSecret",
-    "Encapsulate",
-    "Decapsulate",
 }
 
 

@@ -254,6 +254,56 @@ def test_boto3_every_operation(server: Server) -> None:
     assert deletion["KeyState"] == "PendingDeletion" and deletion["DeletionDate"].tzinfo
     kms.cancel_key_deletion(KeyId=other)
 
+    kem = kms.create_key(KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE")["KeyMetadata"]
+    made = kms.encapsulate(KeyId=kem["KeyId"], EncapsulationAlgorithm="ML_KEM")
+    opened = kms.decapsulate(
+        KeyId=kem["KeyId"],
+        EncapsulationAlgorithm="ML_KEM",
+        SharedSecretCiphertextBlob=made["SharedSecretCiphertextBlob"],
+    )
+    assert opened["SharedSecret"] == made["SharedSecret"]
+    ecdh = [
+        kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")["KeyMetadata"]["KeyId"]
+        for _ in range(2)
+    ]
+    secrets = [
+        kms.derive_shared_secret(
+            KeyId=mine,
+            KeyAgreementAlgorithm="ECDH",
+            PublicKey=kms.get_public_key(KeyId=theirs)["PublicKey"],
+        )["SharedSecret"]
+        for mine, theirs in (ecdh, ecdh[::-1])
+    ]
+    assert secrets[0] == secrets[1]
+    assert kms.describe_custom_key_stores()["CustomKeyStores"] == []
+    for call, error, request in (
+        (
+            kms.create_custom_key_store,
+            "CloudHsmClusterNotFoundException",
+            {"CustomKeyStoreName": "x"},
+        ),
+        (
+            kms.connect_custom_key_store,
+            "CustomKeyStoreNotFoundException",
+            {"CustomKeyStoreId": "c"},
+        ),
+        (
+            kms.disconnect_custom_key_store,
+            "CustomKeyStoreNotFoundException",
+            {"CustomKeyStoreId": "c"},
+        ),
+        (kms.delete_custom_key_store, "CustomKeyStoreNotFoundException", {"CustomKeyStoreId": "c"}),
+        (kms.update_custom_key_store, "CustomKeyStoreNotFoundException", {"CustomKeyStoreId": "c"}),
+        (kms.replicate_key, "UnsupportedOperationException", {"KeyId": key, "ReplicaRegion": "r"}),
+        (
+            kms.update_primary_region,
+            "UnsupportedOperationException",
+            {"KeyId": key, "PrimaryRegion": "r"},
+        ),
+    ):
+        with pytest.raises(getattr(kms.exceptions, error)):
+            call(**request)
+
     served = set(AWS_OPERATIONS) & {op for ops in service._HANDLER_MODULES.values() for op in ops}
     assert served - called == set(), f"not exercised through boto3: {sorted(served - called)}"
 

@@ -207,6 +207,30 @@ TOP: dict[str, CommandSpec] = {
         "qkms sign-with-data-key-pair --private-key-ciphertext-blob fileb://pair.enc "
         "--message fileb://release.tar.gz --signing-algorithm ECDSA_SHA_256",
     ),
+    "encapsulate": _c(
+        "Encapsulate",
+        "Make a shared secret and its ML-KEM ciphertext with an ML_KEM key's public key.",
+        "qkms encapsulate --key-id alias/kem --encapsulation-algorithm ML_KEM "
+        "--shared-secret-ciphertext-out secret.kem --shared-secret-out secret.bin",
+    ),
+    "decapsulate": _c(
+        "Decapsulate",
+        "Recover the shared secret of an ML-KEM ciphertext with an ML_KEM key.",
+        "qkms decapsulate --key-id alias/kem --encapsulation-algorithm ML_KEM "
+        "--shared-secret-ciphertext-blob fileb://peer.kem --shared-secret-out secret.bin",
+    ),
+    "derive-shared-secret": _c(
+        "DeriveSharedSecret",
+        "ECDH: a shared secret from a KEY_AGREEMENT key and a peer's public key (DER).",
+        "qkms derive-shared-secret --key-id alias/ecdh --key-agreement-algorithm ECDH "
+        "--public-key fileb://peer.der --shared-secret-out secret.bin",
+    ),
+    "decapsulate-with-data-key-pair": _c(
+        "DecapsulateWithDataKeyPair",
+        "Recover an ML-KEM shared secret with an ML-KEM data key pair's private key, inside qkms.",
+        "qkms decapsulate-with-data-key-pair --private-key-ciphertext-blob fileb://kem-pair.enc "
+        "--shared-secret-ciphertext-blob fileb://pair.kem --query SharedSecret --output text",
+    ),
     "decrypt-with-data-key-pair": _c(
         "DecryptWithDataKeyPair",
         "Decrypt RSA-OAEP ciphertext with an RSA data key pair's private key, inside qkms.",

@@ -62,6 +62,21 @@ def _plaintext(kind: str = SECRET) -> FileOut:
     )
 
 
+def _shared_secret() -> FileOut:
+    return FileOut(
+        "--shared-secret-out", "SharedSecret", SECRET, "Write SharedSecret to PATH (mode 0600)."
+    )
+
+
+def _shared_ciphertext() -> FileOut:
+    return FileOut(
+        "--shared-secret-ciphertext-out",
+        "SharedSecretCiphertextBlob",
+        BLOB,
+        "Write SharedSecretCiphertextBlob to PATH as raw bytes (decapsulate reads it with fileb://).",
+    )
+
+
 # Operation -> the members that can be written to files.
 FILE_OUTPUTS: dict[str, tuple[FileOut, ...]] = {
     "GenerateDataKeyPair": (_public(), _private_blob()),
@@ -72,6 +87,10 @@ FILE_OUTPUTS: dict[str, tuple[FileOut, ...]] = {
     "GenerateDataKey": (_ciphertext(), _plaintext()),
     "GenerateDataKeyWithoutPlaintext": (_ciphertext(),),
     "Decrypt": (_plaintext(PRIVATE_KEY),),
+    "Encapsulate": (_shared_ciphertext(), _shared_secret()),
+    "Decapsulate": (_shared_secret(),),
+    "DecapsulateWithDataKeyPair": (_shared_secret(),),
+    "DeriveSharedSecret": (_shared_secret(),),
 }
 
 

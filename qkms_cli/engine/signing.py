@@ -77,8 +77,29 @@ def _check_ed25519(algorithm: str, message: bytes, message_type: str) -> None:
             )
 
 
+def _check_ml_dsa(message: bytes, message_type: str) -> None:
+    """AWS: ML_DSA_SHAKE_256 signs a RAW message (pure ML-DSA, empty context) or a 64-byte mu."""
+    from qkms_cli.engine import pq
+
+    if message_type == "DIGEST":
+        raise MessageError(
+            "ML_DSA_SHAKE_256 does not take MessageType DIGEST: pass the message (RAW), or the "
+            "64-byte representative mu of FIPS 204 (EXTERNAL_MU)."
+        )
+    if message_type == "EXTERNAL_MU" and len(message) != pq.MU_BYTES:
+        raise MessageError(
+            f"Digest is invalid length for algorithm ML_DSA_SHAKE_256: an EXTERNAL_MU message is "
+            f"{pq.MU_BYTES} bytes, not {len(message)}."
+        )
+
+
 def sign(private_der: bytes, algorithm: str, message: bytes, message_type: str = "RAW") -> bytes:
     """A signature in the form AWS KMS returns: DER ECDSA, PKCS#1 v1.5 or PSS, raw Ed25519(ph)."""
+    if algorithm == "ML_DSA_SHAKE_256":
+        from qkms_cli.engine import pq
+
+        _check_ml_dsa(message, message_type)
+        return pq.sign(private_der, message, message_type)
     if message_type == "EXTERNAL_MU":
         raise MessageError("MessageType EXTERNAL_MU is only for ML-DSA keys.")
     key = keypairs.load_private(private_der)
@@ -104,6 +125,13 @@ def verify(
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import serialization
 
+    if algorithm == "ML_DSA_SHAKE_256":
+        from qkms_cli.engine import pq
+
+        _check_ml_dsa(message, message_type)
+        if not pq.verify(public_der, message, signature, message_type):
+            raise SignatureMismatchError("signature does not verify")
+        return
     if message_type == "EXTERNAL_MU":
         raise MessageError("MessageType EXTERNAL_MU is only for ML-DSA keys.")
     key: Any = serialization.load_der_public_key(public_der)

@@ -14,6 +14,8 @@ _RSA_SIGN = {
     ]
 }
 _ECDH = {"KeyAgreementAlgorithms": ["ECDH"]}
+_ML_DSA = {"SigningAlgorithms": ["ML_DSA_SHAKE_256"]}
+_ML_KEM = {"EncapsulationAlgorithms": ["ML_KEM"]}
 
 # KeySpec -> {KeyUsage -> the algorithm lists KeyMetadata and GetPublicKey report}.
 KEY_SPECS: dict[str, dict[str, dict[str, list[str]]]] = {
@@ -41,22 +43,19 @@ KEY_SPECS: dict[str, dict[str, dict[str, list[str]]]] = {
     "HMAC_256": {"GENERATE_VERIFY_MAC": {"MacAlgorithms": ["HMAC_SHA_256"]}},
     "HMAC_384": {"GENERATE_VERIFY_MAC": {"MacAlgorithms": ["HMAC_SHA_384"]}},
     "HMAC_512": {"GENERATE_VERIFY_MAC": {"MacAlgorithms": ["HMAC_SHA_512"]}},
+    "ML_DSA_44": {"SIGN_VERIFY": _ML_DSA},
+    "ML_DSA_65": {"SIGN_VERIFY": _ML_DSA},
+    "ML_DSA_87": {"SIGN_VERIFY": _ML_DSA},
+    "ML_KEM_512": {"ENCAPSULATE_DECAPSULATE": _ML_KEM},
+    "ML_KEM_768": {"ENCAPSULATE_DECAPSULATE": _ML_KEM},
+    "ML_KEM_1024": {"ENCAPSULATE_DECAPSULATE": _ML_KEM},
 }
 
-# KeySpec values the API defines but qkms cannot make with `cryptography` (SM2 is China-only;
-# ML-DSA is not in the cryptography releases we support).
-UNSUPPORTED_KEY_SPECS = (
-    "SM2",
-    "ML_DSA_44",
-    "ML_DSA_65",
-    "ML_DSA_87",
-    "ML_KEM_512",
-    "ML_KEM_768",
-    "ML_KEM_1024",
-)
+# KeySpec values the API defines but qkms does not make: SM2 exists only in AWS's China Regions.
+UNSUPPORTED_KEY_SPECS = ("SM2",)
 
 # The deprecated CustomerMasterKeySpec exists only for the specs it predates.
-CMK_SPECS = frozenset(KEY_SPECS) - {"ECC_NIST_EDWARDS25519"}
+CMK_SPECS = frozenset(k for k in KEY_SPECS if k != "ECC_NIST_EDWARDS25519" and k[:3] != "ML_")
 
 # HMAC key lengths in bytes: AWS generates keys as long as the digest.
 HMAC_KEY_BYTES = {"HMAC_224": 28, "HMAC_256": 32, "HMAC_384": 48, "HMAC_512": 64}
@@ -71,6 +70,10 @@ DATA_KEY_PAIR_SPECS = (
     "ECC_NIST_P521",
     "ECC_SECG_P256K1",
     "ECC_NIST_EDWARDS25519",
+    # Appended as AWS added them (botocore 1.44): never renumber, only add at the end.
+    "ML_KEM_512",
+    "ML_KEM_768",
+    "ML_KEM_1024",
 )
 
 
@@ -84,7 +87,11 @@ def algorithms(key_spec: str, key_usage: str) -> dict[str, list[str]]:
 
 
 def is_asymmetric(key_spec: str) -> bool:
-    return key_spec.startswith(("RSA_", "ECC_"))
+    return key_spec.startswith(("RSA_", "ECC_", "ML_"))
+
+
+def is_post_quantum(key_spec: str) -> bool:
+    return key_spec.startswith("ML_")
 
 
 def is_hmac(key_spec: str) -> bool:

@@ -58,6 +58,8 @@ _HANDLER_MODULES: dict[str, tuple[str, ...]] = {
     "tags": ("TagResource", "UntagResource", "ListResourceTags"),
     "blobinfo": ("InspectBlob",),
     "pool": ("GenerateDataKeyPairs", "FillKeyPairPool", "DescribeKeyPairPool", "ClearKeyPairPool"),
+    "kem": ("Encapsulate", "Decapsulate", "DecapsulateWithDataKeyPair"),
+    "agreement": ("DeriveSharedSecret",),
     "refusals": (
         "DescribeCustomKeyStores",
         "CreateCustomKeyStore",

@@ -54,6 +54,25 @@ EXTRA_OPERATIONS: dict[str, dict[str, Any]] = {
         },
         "errors": ["NotFoundException", "InvalidCiphertextException", "InvalidKeyUsageException"],
     },
+    "DecapsulateWithDataKeyPair": {
+        "doc": "Decapsulates an ML-KEM shared secret with an ML-KEM data key pair's private key, inside qkms.",
+        "input": {
+            "PrivateKeyCiphertextBlob": _PRIVATE_BLOB,
+            "EncryptionContext": _PAIR["EncryptionContext"],
+            "SharedSecretCiphertextBlob": AWS_OPERATIONS["Decapsulate"]["input"][
+                "SharedSecretCiphertextBlob"
+            ],
+            "GrantTokens": _REQ["GrantTokens"],
+        },
+        "required": ["PrivateKeyCiphertextBlob", "SharedSecretCiphertextBlob"],
+        "output": {
+            "KeyId": {"type": "string"},
+            "KeyPairSpec": {"type": "string"},
+            "SharedSecret": {"type": "blob", "sensitive": True},
+            "EncapsulationAlgorithm": {"type": "string"},
+        },
+        "errors": ["NotFoundException", "InvalidCiphertextException", "InvalidKeyUsageException"],
+    },
     "InspectBlob": {
         "doc": "Explains a ciphertext blob without opening it: payload, key, context, sizes.",
         "input": {

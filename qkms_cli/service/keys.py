@@ -42,8 +42,8 @@ def new_material(key_spec: str) -> tuple[bytes, bytes | None]:
         return os.urandom(32), None
     if specs.is_hmac(key_spec):
         return os.urandom(specs.HMAC_KEY_BYTES[key_spec]), None
-    private = keypairs.generate_private_key(key_spec)
-    return keypairs.private_der(private), keypairs.public_der(private)
+    public, private = keypairs.generate_pair(key_spec)
+    return private, public
 
 
 @handles("CreateKey")
