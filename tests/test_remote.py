@@ -150,6 +150,24 @@ def test_credentials_and_region_from_a_profile(
     assert ":sa-east-1:" in qkms.ok(*args[:-1], "--region", "sa-east-1")["KeyMetadata"]["Arn"]
 
 
+def test_keys_in_the_config_file_and_its_default_profile(
+    qkms: Qkms, moto_url: str, aws_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (aws_env / "aws-config").write_text(
+        "[default]\nregion = eu-north-1\naws_access_key_id = AKIADEFAULTCONFIG001\n"
+        "aws_secret_access_key = d\n"
+        "[profile cfg]\nregion = eu-west-3\naws_access_key_id = AKIACONFIGONLY000001\n"
+        "aws_secret_access_key = c\n"
+    )
+    monkeypatch.setenv("QKMS_ENDPOINT_URL", moto_url)
+    by_default = qkms("keys", "create", "--debug")
+    assert ":eu-north-1:" in by_default.stdout, by_default.stderr
+    assert "as AKIADEFAULTCONFIG001 from profile default in " in by_default.stderr
+    named = qkms("keys", "create", "--debug", "--profile", "cfg")
+    assert ":eu-west-3:" in named.stdout
+    assert "as AKIACONFIGONLY000001 from profile cfg in " in named.stderr
+
+
 def test_environment_keys_win_unless_a_profile_is_named(
     qkms: Qkms, remote: str, aws_env: Path
 ) -> None:
@@ -245,7 +263,9 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def test_tls_is_verified_unless_told_not_to(qkms: Qkms, remote: str, tmp_path: Path) -> None:
+def test_tls_is_verified_unless_told_not_to(
+    qkms: Qkms, remote: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An HTTPS endpoint with a self-signed certificate: refused, then --no-verify-ssl, --ca-bundle."""
     import ssl
     import threading
@@ -261,7 +281,7 @@ def test_tls_is_verified_unless_told_not_to(qkms: Qkms, remote: str, tmp_path: P
 
         def handshake_then_close() -> None:
             listener.settimeout(30)
-            for _ in range(7):  # one refused handshake, then three tries for each trusting call
+            for _ in range(10):  # one refused handshake, then three tries for each trusting call
                 try:
                     conn, _addr = listener.accept()
                     with context.wrap_socket(conn, server_side=True) as tls:
@@ -275,7 +295,10 @@ def test_tls_is_verified_unless_told_not_to(qkms: Qkms, remote: str, tmp_path: P
         assert refused.stderr.startswith(f"SSL validation failed for {url} ")
         assert "CERTIFICATE_VERIFY_FAILED" in refused.stderr
         # past verification the request is sent; this server then hangs up on it
-        for trust in (["--no-verify-ssl"], ["--ca-bundle", str(cert)]):
+        for trust in (["--no-verify-ssl"], ["--ca-bundle", str(cert)], ["AWS_CA_BUNDLE"]):
+            if trust == ["AWS_CA_BUNDLE"]:
+                monkeypatch.setenv("AWS_CA_BUNDLE", str(cert))
+                trust = []
             passed = qkms.fails(255, "keys", "list", "--endpoint-url", url, *trust)
             assert "SSL validation failed" not in passed.stderr
             assert "Connection was closed before we received a valid response" in passed.stderr
