@@ -215,6 +215,25 @@ def test_a_silent_endpoint_times_out_with_cli_read_timeout(qkms: Qkms, remote: s
     assert result.stderr == f'Read timeout on endpoint URL: "{url}"\n'
 
 
+def test_a_full_listen_queue_times_out_with_cli_connect_timeout(qkms: Qkms, remote: str) -> None:
+    with socket.socket() as listener:  # never accepts: once its queue is full, SYNs are dropped
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        waiting = []
+        for _ in range(3):
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.1", port))
+            waiting.append(filler)
+        url = f"http://127.0.0.1:{port}"
+        result = qkms.fails(255, "keys", "list", "--endpoint-url", url,
+                            "--cli-connect-timeout", "1", "--cli-read-timeout", "1")  # fmt: skip
+        for filler in waiting:
+            filler.close()
+    assert result.stderr == f'Connect timeout on endpoint URL: "{url}"\n'
+
+
 def test_a_bad_endpoint_url_is_a_usage_error(qkms: Qkms, remote: str) -> None:
     result = qkms.fails(252, "keys", "list", "--endpoint-url", "localhost:4599")
     assert result.stderr.startswith(
