@@ -45,6 +45,10 @@ def test_read_only_set_is_data_in_the_registry() -> None:
     # Every operation that changes keys, aliases or the pool may make the keystore.
     for op in ("CreateKey", "CreateAlias", "TagResource", "FillKeyPairPool", "GenerateDataKeyPair"):
         assert op not in service.READ_ONLY
+    # Whatever describes, lists or gets reads only (a new operation of those kinds joins the set).
+    for op in names:
+        if op.startswith(("Describe", "List", "Get")):
+            assert op in service.READ_ONLY, op
 
 
 def test_first_write_makes_the_keystore_and_says_so_once(qkms: Qkms, home: Path) -> None:

@@ -144,7 +144,37 @@ def app_of(ctx: click.Context) -> App:
     return app
 
 
-class LazyGroup(click.Group):
+class SuggestingGroup(click.Group):
+    """A group that answers a misspelt command with the closest one (exit 252), as for flags."""
+
+    def suggestions(self, ctx: click.Context) -> list[str]:
+        """The names a misspelling is compared with: the visible commands."""
+        return [n for n in self.list_commands(ctx) if not n.startswith("__")]
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if (
+            name
+            and not name.startswith("-")
+            and not ctx.resilient_parsing
+            and self.get_command(ctx, name) is None
+        ):
+            raise click.UsageError(no_such_command(name, self.suggestions(ctx)), ctx)
+        return super().resolve_command(ctx, args)
+
+
+def no_such_command(name: str, names: list[str]) -> str:
+    """`No such command 'keys lsit'. Did you mean 'list'?` (difflib only on this error path)."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(name, names, n=1, cutoff=0.6)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return f"No such command {name!r}.{hint}"
+
+
+class LazyGroup(SuggestingGroup):
     """A group whose subcommands are built only when named (or listed for --help)."""
 
     def __init__(self, *args: Any, commands_spec: dict[str, CommandSpec], **kwargs: Any) -> None:
@@ -172,6 +202,9 @@ class RootGroup(LazyGroup):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands_spec) | set(GROUPS) | set(EXTRA_COMMANDS))
+
+    def suggestions(self, ctx: click.Context) -> list[str]:
+        return [*super().suggestions(ctx), *aws_aliases()]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
@@ -335,7 +368,8 @@ def report(exc: QkmsError) -> None:
     op = getattr(exc, "operation", None) or "qkms"
     if isinstance(exc, ApiError):
         click.echo(
-            f"An error occurred ({exc.code}) when calling the {op} operation: {exc.message}",
+            f"An error occurred ({exc.code}) when calling the {op} operation: {exc.message}"
+            + _advice(exc),
             err=True,
         )
     elif isinstance(exc, ParamValidationError):
@@ -347,6 +381,15 @@ def report(exc: QkmsError) -> None:
     else:
         click.echo(f"qkms: {exc.message}", err=True)
     assert exc.exit_code in (EXIT_USAGE, EXIT_API, EXIT_CONFIG, EXIT_UNEXPECTED)
+
+
+def _advice(exc: ApiError) -> str:
+    """What the command line can add after AWS's text: the qkms command that fixes it."""
+    if exc.code in ("KMSInvalidStateException", "DisabledException"):
+        arn, sep, rest = exc.message.partition(" ")
+        if sep and rest == "is disabled." and ":key/" in arn:
+            return f" `qkms keys enable --key-id {arn}` turns it back on."
+    return ""
 
 
 def _root_callback(**options: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from qkms_cli.cli import SuggestingGroup
 from qkms_cli.cli.app import App
 
 _INSPECT_HELP = """Explain a ciphertext blob without opening it: what it holds (data, a data key, or
@@ -22,6 +23,7 @@ Example:
 
 @click.group(
     "blob",
+    cls=SuggestingGroup,
     help=(
         "Look inside qkms ciphertext blobs.\n\n"
         "\b\nExample:\n"

@@ -77,6 +77,25 @@ def _shared_ciphertext() -> FileOut:
     )
 
 
+def _signature() -> FileOut:
+    return FileOut(
+        "--signature-out",
+        "Signature",
+        BLOB,
+        "Write Signature to PATH as raw bytes (verify reads it with fileb://; openssl with "
+        "-signature).",
+    )
+
+
+def _mac() -> FileOut:
+    return FileOut(
+        "--mac-out",
+        "Mac",
+        BLOB,
+        "Write Mac to PATH as raw bytes (verify-mac reads it with fileb://).",
+    )
+
+
 # Operation -> the members that can be written to files.
 FILE_OUTPUTS: dict[str, tuple[FileOut, ...]] = {
     "GenerateDataKeyPair": (_public(), _private_blob()),
@@ -91,6 +110,9 @@ FILE_OUTPUTS: dict[str, tuple[FileOut, ...]] = {
     "Decapsulate": (_shared_secret(),),
     "DecapsulateWithDataKeyPair": (_shared_secret(),),
     "DeriveSharedSecret": (_shared_secret(),),
+    "Sign": (_signature(),),
+    "SignWithDataKeyPair": (_signature(),),
+    "GenerateMac": (_mac(),),
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from qkms_cli.cli import SuggestingGroup
 from qkms_cli.cli.app import App
 from qkms_cli.cli.prompt import ask_secret
 
@@ -51,6 +52,7 @@ def _command(name: str, help_text: str, example: str) -> Callable[[Callable[...,
 
 @click.group(
     "keystore",
+    cls=SuggestingGroup,
     help="Make, inspect, verify, rekey, back up and restore the keystore.\n\n"
     "\b\nExample:\n  QKMS_PASSPHRASE=... qkms keystore init && qkms keystore info",
 )

@@ -11,6 +11,7 @@ from qkms_cli.engine.keypairs import generate_pair
 
 Pair = tuple[bytes, bytes]  # (public SPKI DER, private PKCS#8 DER)
 Progress = Callable[[int], None]  # called with the number of pairs done so far
+Sink = Callable[[list[Pair]], None]  # handed each batch of pairs as soon as it is made
 
 # Seconds one pair takes on one core, roughly (a 2020s x86 core, cryptography 4x; RSA varies a
 # lot from pair to pair with the prime search). Below PARALLEL_MIN_SECONDS of work in all,
@@ -40,9 +41,18 @@ def _chunk(job: tuple[str, int]) -> list[Pair]:
 
 
 def generate_pairs(
-    spec: str, count: int, *, workers: int | None = None, progress: Progress | None = None
+    spec: str,
+    count: int,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    sink: Sink | None = None,
 ) -> list[Pair]:
-    """count fresh pairs of spec, on up to `workers` processes (default: every core)."""
+    """count fresh pairs of spec, on up to `workers` processes (default: every core).
+
+    sink, when given, gets each pair or chunk as it is made (to keep it if the run is
+    interrupted); the pairs are returned all the same.
+    """
     if count < 1:
         return []
     cost = _COST.get(spec, _CHEAP_COST)
@@ -51,6 +61,8 @@ def generate_pairs(
         pairs = []
         for _ in range(count):
             pairs.append(generate_pair(spec))
+            if sink is not None:
+                sink(pairs[-1:])
             if progress is not None:
                 progress(len(pairs))
         return pairs
@@ -65,6 +77,8 @@ def generate_pairs(
     with context.Pool(workers, initializer=_ignore_sigint) as pool:  # exit terminates the workers
         for chunk in pool.imap_unordered(_chunk, jobs):
             pairs.extend(chunk)
+            if sink is not None:
+                sink(chunk)
             if progress is not None:
                 progress(len(pairs))
     return pairs

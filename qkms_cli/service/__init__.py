@@ -100,6 +100,17 @@ READ_ONLY = frozenset(
         "DecryptWithDataKeyPair",
         "InspectBlob",
         "DescribeKeyPairPool",
+        "DescribeCustomKeyStores",
+        "GetKeyPolicy",
+        "ListKeyPolicies",
+        "GetKeyLastUsage",
+        "GetParametersForImport",
+        "ListGrants",
+        "ListRetirableGrants",
+        "DeriveSharedSecret",
+        "Decapsulate",
+        "Encapsulate",
+        "DecapsulateWithDataKeyPair",
     }
 )
 

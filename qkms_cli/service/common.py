@@ -103,15 +103,33 @@ def find_key(keystore: Keystore, ref: str, *, allow_alias: bool = True) -> dict[
             )
         alias = keystore.get_alias(alias_name)
         if alias is None:
-            raise NotFoundException(f"Alias {alias_arn(keystore, alias_name)} is not found.")
+            raise NotFoundException(
+                f"Alias {alias_arn(keystore, alias_name)} is not found."
+                + _alias_hint(keystore, alias_name)
+            )
         key_id = alias["key_id"]
     assert key_id is not None
     if not _UUID.match(key_id):
-        raise NotFoundException(f"Invalid keyId '{ref}'")
+        hint = "" if match else _alias_hint(keystore, f"alias/{ref}")
+        raise NotFoundException(f"Invalid keyId '{ref}'" + (f".{hint}" if hint else ""))
     row = keystore.get_key(key_id)
     if row is None:
         raise NotFoundException(f"Key '{key_arn(keystore, key_id)}' does not exist")
     return row
+
+
+# Aliases compared with a near miss; past this many the hint is left out rather than slow.
+_HINT_ALIASES = 1000
+
+
+def _alias_hint(keystore: Keystore, name: str) -> str:
+    """The hint after AWS's message (which stays first): ` Did you mean alias/ci?` when alias
+    `name` exists (`ci` was given bare) or one is close to it (a near miss); else ''."""
+    from difflib import get_close_matches
+
+    names = [row["name"] for row in keystore.list_aliases(None, None, _HINT_ALIASES)]
+    close = [name] if name in names else get_close_matches(name, names, n=1, cutoff=0.8)
+    return f" Did you mean {close[0]}?" if close else ""
 
 
 def require_state(keystore: Keystore, key: dict[str, Any], *allowed: str) -> None:

@@ -97,16 +97,20 @@ def parse_blob(ciphertext: bytes) -> blob.BlobHeader:
         ) from None
 
 
-def _auth_failure(header: blob.BlobHeader, context: dict[str, str] | None) -> str:
+def _auth_failure(
+    header: blob.BlobHeader, context: dict[str, str] | None, flag: str = "--encryption-context"
+) -> str:
+    """What to do about a blob that fails authentication; flag is the context's flag where the
+    caller takes it (re-encrypt's is --source-encryption-context)."""
     if header.has_context and not context:
         return (
             "The ciphertext was sealed with an encryption context and none was given: pass the "
-            "same --encryption-context it was sealed with."
+            f"same {flag} it was sealed with."
         )
     if not header.has_context and context:
         return (
             "The ciphertext was sealed without an encryption context, but one was given: omit "
-            "--encryption-context (if it was sealed with one, its header was altered)."
+            f"{flag} (if it was sealed with one, its header was altered)."
         )
     if context:
         return (
@@ -123,6 +127,7 @@ def open_sealed(
     key_ref: str | None = None,
     *,
     dry: dict[str, Any] | None = None,
+    context_flag: str = "--encryption-context",
 ) -> tuple[dict[str, Any], blob.BlobHeader, bytes]:
     """Authenticate and open a v1 blob with the key it names: (key row, header, plaintext)."""
     header = parse_blob(ciphertext)
@@ -149,7 +154,7 @@ def open_sealed(
     try:
         plaintext = blob.open_blob(material, ciphertext, context)
     except blob.BlobAuthenticationError:
-        raise InvalidCiphertextException(_auth_failure(header, context)) from None
+        raise InvalidCiphertextException(_auth_failure(header, context, context_flag)) from None
     if dry is not None:
         dry_run(dry)
     return key, header, plaintext
@@ -246,6 +251,7 @@ def re_encrypt(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
         request["CiphertextBlob"],
         request.get("SourceEncryptionContext"),
         request.get("SourceKeyId"),
+        context_flag="--source-encryption-context",
     )
     destination = usable_symmetric_key(keystore, request["DestinationKeyId"], "ReEncrypt")
     dry_run(request)

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 # progress(done, total), called as pairs are ready; the CLI may draw it, the service never does.
 Progress = Callable[[int, int], None]
+# FillKeyPairPool commits the pairs made at most this many seconds apart (one transaction each
+# time): a pair is never lost to Ctrl-C, and cheap specs are not one transaction a pair.
+COMMIT_EVERY = 0.1
 
 
 def _pairs(
@@ -50,13 +53,39 @@ def generate_data_key_pairs(
 def fill_key_pair_pool(
     keystore: Keystore, request: dict[str, Any], *, progress: Progress | None = None
 ) -> dict[str, Any]:
+    import time
+
+    from qkms_cli.engine import parallel
+
     spec = request["KeyPairSpec"]
+    count = request["Count"]
     keystore.master_key()  # a wrong passphrase fails now, not after minutes of generation
-    pairs = _pairs(keystore, spec, request["Count"], progress, pooled=False)
-    pool.add_pairs(keystore, spec, pairs)
+    # Pairs are committed as they are made (batched over COMMIT_EVERY seconds, and whatever is
+    # made when the run stops), so Ctrl-C keeps the pairs already made.
+    pending: list[tuple[bytes, bytes]] = []
+    last = [time.monotonic()]
+    added = [0]
+
+    def commit() -> None:
+        if pending:
+            pool.add_pairs(keystore, spec, pending)
+            added[0] += len(pending)
+            pending.clear()
+        last[0] = time.monotonic()
+
+    def sink(made: list[tuple[bytes, bytes]]) -> None:
+        pending.extend(made)
+        if time.monotonic() - last[0] >= COMMIT_EVERY:
+            commit()
+
+    step = None if progress is None else (lambda done: progress(done, count))
+    try:
+        parallel.generate_pairs(spec, count, progress=step, sink=sink)
+    finally:
+        commit()
     return {
         "KeyPairSpec": spec,
-        "Added": len(pairs),
+        "Added": added[0],
         "Available": pool.pool_counts(keystore).get(spec, 0),
     }
 
