@@ -328,7 +328,8 @@ def test_disabled_key(qkms: Qkms, key: str, sealed: dict[str, str]) -> None:
         254, "generate-data-key-pair", "--key-id", key, "--key-pair-spec", "ECC_NIST_P256"
     )
     message = api_error(result, "KMSInvalidStateException", "GenerateDataKeyPair")
-    assert message == f"arn:verenc:111122223333:key/{key} is disabled."
+    arn = f"arn:verenc:111122223333:key/{key}"
+    assert message == f"{arn} is disabled. `qkms keys enable --key-id {arn}` turns it back on."
     result = decrypt_fails(qkms, sealed["PrivateKeyCiphertextBlob"], f"Purpose={SECRET_VALUE}")
     api_error(result, "KMSInvalidStateException", "Decrypt")
     qkms.ok("keys", "enable", "--key-id", key)
