@@ -55,7 +55,7 @@ def test_every_command_has_help_with_an_example(qkms: Qkms, path: tuple[str, ...
 def test_every_command_is_listed_in_the_walk() -> None:
     assert ("blob", "inspect") in COMMANDS and ("create-key",) in COMMANDS
     assert ("__complete-keys",) in COMMANDS
-    assert len([p for p in COMMANDS if len(p) == 1 and p[0] in aws_aliases()]) == 20
+    assert len([p for p in COMMANDS if len(p) == 1 and p[0] in aws_aliases()]) == 23
 
 
 def test_version(qkms: Qkms) -> None:
@@ -89,6 +89,14 @@ qkms generate-data-key-pair --key-id alias/my-app --key-pair-spec ML_KEM_768 \
     --private-key-ciphertext-out kem-pair.enc --public-key-out kem-pub.der > /dev/null
 python -c "from cryptography.hazmat.primitives.serialization import load_der_public_key as load
 open('pair.kem', 'wb').write(load(open('kem-pub.der', 'rb').read()).encapsulate()[1])"
+qkms keys create --origin EXTERNAL --query KeyMetadata.KeyId --output text > byok.id
+qkms keys get-parameters-for-import --key-id "$(cat byok.id)" --wrapping-algorithm \
+    RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_2048 --public-key-out wrapping.der \
+    --import-token-out token.bin > /dev/null
+openssl rand -out material.bin 32
+openssl pkeyutl -encrypt -pubin -keyform DER -inkey wrapping.der -in material.bin \
+    -out material.enc -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 \
+    -pkeyopt rsa_mgf1_md:sha256
 printf 'top secret' > secret.txt
 printf 'a release' > release.tar.gz
 printf 'a message' > msg

@@ -320,6 +320,29 @@ def happy_paths(keystore: Keystore) -> Iterator[tuple[str, dict[str, Any]]]:
         PublicKey=call("GetPublicKey", KeyId=peer["KeyId"])["PublicKey"],
     )
     dsa = call("CreateKey", KeySpec="ML_DSA_44", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    byok = call("CreateKey", Origin="EXTERNAL")["KeyMetadata"]["KeyId"]
+    params = call(
+        "GetParametersForImport",
+        KeyId=byok,
+        WrappingAlgorithm="RSAES_OAEP_SHA_256",
+        WrappingKeySpec="RSA_2048",
+    )
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    wrapping: Any = serialization.load_der_public_key(params["PublicKey"])
+    sha256 = hashes.SHA256()
+    oaep = padding.OAEP(mgf=padding.MGF1(sha256), algorithm=sha256, label=None)
+    call(
+        "ImportKeyMaterial",
+        KeyId=byok,
+        ImportToken=params["ImportToken"],
+        EncryptedKeyMaterial=wrapping.encrypt(b"k" * 32, oaep),
+        ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
+    )
+    call("DescribeKey", KeyId=byok)
+    call("DeleteImportedKeyMaterial", KeyId=byok)
+    call("DescribeKey", KeyId=byok)
     call("Sign", KeyId=dsa["KeyId"], Message=b"m", SigningAlgorithm="ML_DSA_SHAKE_256")
     call("DescribeKey", KeyId=dsa["KeyId"])
     call("DescribeCustomKeyStores")
@@ -361,9 +384,6 @@ PENDING = {
     "PutKeyPolicy",
     "ListKeyPolicies",
     "GetKeyLastUsage",
-    "GetParametersForImport",
-    "ImportKeyMaterial",
-    "DeleteImportedKeyMaterial",
 }
 
 

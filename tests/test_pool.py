@@ -218,6 +218,8 @@ def test_a_version_1_keystore_gains_the_pool_on_first_use(qkms: Qkms, home: Path
             for _name, sql in MIGRATIONS[1:]:
                 for table in re.findall(r"CREATE TABLE (\w+)", sql):
                     keystore._exec(f"DROP TABLE {table}")
+                for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", sql):
+                    keystore._exec(f"ALTER TABLE {table} DROP COLUMN {column}")
             keystore._exec("PRAGMA user_version = 1")
     finally:
         keystore.close()

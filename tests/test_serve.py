@@ -275,6 +275,28 @@ def test_boto3_every_operation(server: Server) -> None:
         for mine, theirs in (ecdh, ecdh[::-1])
     ]
     assert secrets[0] == secrets[1]
+    byok = kms.create_key(Origin="EXTERNAL")["KeyMetadata"]
+    assert byok["KeyState"] == "PendingImport"
+    params = kms.get_parameters_for_import(
+        KeyId=byok["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"
+    )
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    sha256 = hashes.SHA256()
+    wrapped = serialization.load_der_public_key(params["PublicKey"]).encrypt(  # type: ignore[union-attr]
+        b"m" * 32, padding.OAEP(mgf=padding.MGF1(sha256), algorithm=sha256, label=None)
+    )
+    kms.import_key_material(
+        KeyId=byok["KeyId"],
+        ImportToken=params["ImportToken"],
+        EncryptedKeyMaterial=wrapped,
+        ExpirationModel="KEY_MATERIAL_EXPIRES",
+        ValidTo=params["ParametersValidTo"],
+    )
+    described = kms.describe_key(KeyId=byok["KeyId"])["KeyMetadata"]
+    assert described["KeyState"] == "Enabled" and described["ValidTo"].tzinfo is not None
+    kms.delete_imported_key_material(KeyId=byok["KeyId"])
     assert kms.describe_custom_key_stores()["CustomKeyStores"] == []
     for call, error, request in (
         (

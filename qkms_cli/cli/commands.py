@@ -83,6 +83,25 @@ GROUPS: dict[str, tuple[str, dict[str, CommandSpec]]] = {
                 "List a key's completed rotations.",
                 f"qkms keys list-rotations --key-id {KEY}",
             ),
+            "get-parameters-for-import": _c(
+                "GetParametersForImport",
+                "Get a wrapping public key and an import token (valid 24 h) for an EXTERNAL key.",
+                'qkms keys get-parameters-for-import --key-id "$(cat byok.id)" '
+                "--wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_2048 "
+                "--public-key-out wrapping.der --import-token-out token.bin",
+            ),
+            "import-key-material": _c(
+                "ImportKeyMaterial",
+                "Import key material wrapped with get-parameters-for-import's public key.",
+                'qkms keys import-key-material --key-id "$(cat byok.id)" '
+                "--import-token fileb://token.bin --encrypted-key-material fileb://material.enc "
+                "--expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE",
+            ),
+            "delete-imported-key-material": _c(
+                "DeleteImportedKeyMaterial",
+                "Delete a key's imported material: the key waits for the same material again.",
+                'qkms keys delete-imported-key-material --key-id "$(cat byok.id)"',
+            ),
             "tag": _c(
                 "TagResource",
                 "Add or replace tags on a key.",

@@ -107,6 +107,15 @@ FILE_OUTPUTS: dict[str, tuple[FileOut, ...]] = {
     "GenerateDataKeyWithoutPlaintext": (_ciphertext(),),
     "Decrypt": (_plaintext(PRIVATE_KEY),),
     "Encapsulate": (_shared_ciphertext(), _shared_secret()),
+    "GetParametersForImport": (
+        _public(),
+        FileOut(
+            "--import-token-out",
+            "ImportToken",
+            BLOB,
+            "Write ImportToken to PATH as raw bytes (import-key-material reads it with fileb://).",
+        ),
+    ),
     "Decapsulate": (_shared_secret(),),
     "DecapsulateWithDataKeyPair": (_shared_secret(),),
     "DeriveSharedSecret": (_shared_secret(),),

@@ -225,6 +225,8 @@ class OperationCommand(click.Command):
                 request[member] = p.parse_map(value, flag)
             elif kind == "list":
                 request[member] = p.parse_list(value, flag, shape)
+            elif kind == "timestamp":
+                request[member] = p.parse_timestamp(value, flag)
             else:
                 request[member] = value
         return request

@@ -265,3 +265,24 @@ def skeleton(shape: dict[str, Any]) -> Any:
         "boolean": False,
         "timestamp": "1970-01-01T00:00:00+00:00",
     }.get(kind)
+
+
+def parse_timestamp(value: str, flag: str) -> float:
+    """A timestamp as aws-cli takes one: ISO 8601 (2027-01-31T12:00:00Z) or epoch seconds."""
+    from datetime import datetime, timezone
+
+    text = value.strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a timestamp: give ISO 8601 (2027-01-31T12:00:00Z) or epoch seconds",
+            param_hint=flag,
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.timestamp()

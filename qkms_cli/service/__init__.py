@@ -58,6 +58,7 @@ _HANDLER_MODULES: dict[str, tuple[str, ...]] = {
     "tags": ("TagResource", "UntagResource", "ListResourceTags"),
     "blobinfo": ("InspectBlob",),
     "pool": ("GenerateDataKeyPairs", "FillKeyPairPool", "DescribeKeyPairPool", "ClearKeyPairPool"),
+    "importing": ("GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial"),
     "kem": ("Encapsulate", "Decapsulate", "DecapsulateWithDataKeyPair"),
     "agreement": ("DeriveSharedSecret",),
     "refusals": (

@@ -115,6 +115,10 @@ def find_key(keystore: Keystore, ref: str, *, allow_alias: bool = True) -> dict[
     row = keystore.get_key(key_id)
     if row is None:
         raise NotFoundException(f"Key '{key_arn(keystore, key_id)}' does not exist")
+    if row.get("valid_to") is not None:  # imported material that expires
+        from qkms_cli.store import materials
+
+        row = materials.settle_expiry(keystore, row)
     return row
 
 
@@ -191,17 +195,17 @@ def key_metadata(keystore: Keystore, key: dict[str, Any]) -> dict[str, Any]:
     if key["deletion_date"] is not None:
         meta["DeletionDate"] = timestamp(key["deletion_date"])
         meta["PendingDeletionWindowInDays"] = key["pending_window_days"]
-    meta.update(
-        {
-            "Origin": "AWS_KMS",
-            "KeyManager": "CUSTOMER",
-        }
-    )
+    if key.get("valid_to") is not None:
+        meta["ValidTo"] = timestamp(key["valid_to"])
+    meta["Origin"] = key.get("origin") or "AWS_KMS"
+    if key.get("expiration_model") is not None:
+        meta["ExpirationModel"] = key["expiration_model"]
+    meta["KeyManager"] = key.get("key_manager") or "CUSTOMER"
     if spec in specs.CMK_SPECS:
         meta["CustomerMasterKeySpec"] = spec
     meta["KeySpec"] = spec
     meta.update(specs.algorithms(spec, key["key_usage"]))
     meta["MultiRegion"] = False
-    if spec == "SYMMETRIC_DEFAULT":
+    if spec == "SYMMETRIC_DEFAULT" and key["key_state"] != "PendingImport":
         meta["CurrentKeyMaterialId"] = key_material_id(key["key_id"], key["current_version"])
     return meta

@@ -137,6 +137,10 @@ def open_sealed(
             f"The ciphertext names key {key_arn(keystore, header.key_id)}, which this keystore "
             "does not hold: the key was deleted, or the ciphertext comes from another keystore."
         )
+    if key.get("valid_to") is not None:  # imported material that expires
+        from qkms_cli.store import materials
+
+        key = materials.settle_expiry(keystore, key)
     if key_ref is not None and find_key(keystore, key_ref)["key_id"] != key["key_id"]:
         raise IncorrectKeyException(
             "The key ID in the request does not identify a CMK that can perform this operation."

@@ -71,7 +71,13 @@ def create_key(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     if key_usage not in specs.KEY_SPECS[key_spec]:
         raise ValidationException(f"KeyUsage {key_usage} is not compatible with KeySpec {key_spec}")
     tags = check_new_tags(request.get("Tags", []), existing=set())
-    secret, public = new_material(key_spec)
+    external = request.get("Origin") == "EXTERNAL"
+    if external and specs.is_post_quantum(key_spec):
+        raise UnsupportedOperationException(
+            f"Origin EXTERNAL is not supported for {key_spec} keys: qkms imports symmetric, HMAC, "
+            "RSA and ECC key material."
+        )
+    secret, public = (None, None) if external else new_material(key_spec)
     key_id = str(uuid.uuid4())
     row = {
         "key_id": key_id,
@@ -79,12 +85,16 @@ def create_key(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
         "description": request.get("Description", ""),
         "key_spec": key_spec,
         "key_usage": key_usage,
-        "key_state": "Enabled",
+        # A key for imported material has none until ImportKeyMaterial (AWS's developer guide).
+        "key_state": "PendingImport" if external else "Enabled",
     }
+    if external:
+        row["origin"] = "EXTERNAL"
     keystore.master_key()  # a passphrase is derived (or asked for) before the write lock is taken
     with keystore.write():
         keystore.insert_key(row)
-        keystore.put_material(key_id, 1, key_spec, secret, public_key=public)
+        if secret is not None:
+            keystore.put_material(key_id, 1, key_spec, secret, public_key=public)
         if tags:
             keystore.put_tags(key_id, tags)
     stored = keystore.get_key(key_id)

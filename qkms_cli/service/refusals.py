@@ -68,10 +68,6 @@ def check_create_key(request: dict[str, Any]) -> None:
         raise UnsupportedOperationException(
             "qkms does not store key policies yet: create the key without a Policy."
         )
-    if origin == "EXTERNAL":
-        raise UnsupportedOperationException(
-            "Origin EXTERNAL (imported key material) is not supported yet."
-        )
     if request.get("MultiRegion"):
         raise UnsupportedOperationException(
             f"MultiRegion keys are not supported: {ONE_REGION}. Create the key without MultiRegion."

@@ -68,6 +68,12 @@ def current_key(keystore: Keystore, key: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rotatable(keystore: Keystore, key: dict[str, Any], op: str) -> None:
+    if key.get("origin") == "EXTERNAL" and op != "ListKeyRotations":
+        # qkms imports one material per key, so imported keys do not rotate.
+        raise UnsupportedOperationException(
+            f"{key_arn(keystore, key['key_id'])} origin is EXTERNAL which is not valid for this "
+            "operation."
+        )
     if key["key_spec"] != "SYMMETRIC_DEFAULT":
         raise UnsupportedOperationException(
             f"{key_arn(keystore, key['key_id'])} key KeySpec is {key['key_spec']} which is not "

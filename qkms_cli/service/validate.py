@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from qkms_cli.errors import ParamValidationError
@@ -15,7 +16,7 @@ _PY_TYPES = {
     "map": (dict,),
     "list": (list, tuple),
     "structure": (dict,),
-    "timestamp": (int, float),
+    "timestamp": (int, float, datetime),  # epoch seconds, or a datetime from the wire codec
 }
 _TYPE_NAMES = {
     "string": "a string",

@@ -725,7 +725,8 @@ class Keystore:
                 problems.append(f"{table} row {rowid}: refers to a missing {parent} row")
             missing = self._all(
                 "SELECT k.key_id, k.current_version FROM keys AS k LEFT JOIN key_material AS m "
-                "ON m.key_id = k.key_id AND m.version = k.current_version WHERE m.key_id IS NULL"
+                "ON m.key_id = k.key_id AND m.version = k.current_version "
+                "WHERE m.key_id IS NULL AND k.key_state != 'PendingImport'"
             )
             problems += [
                 f"key {r['key_id']}: its current material (version {r['current_version']}) "

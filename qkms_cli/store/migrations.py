@@ -74,6 +74,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX access_keys_user ON access_keys (user_name);
         """,
     ),
+    (
+        # Imported, seeded and AWS managed keys (issue 11). Every column is NULL for a key
+        # made before: origin AWS_KMS, key manager CUSTOMER, material that never expires.
+        "0004_key_origin",
+        """
+        ALTER TABLE keys ADD COLUMN origin TEXT;
+        ALTER TABLE keys ADD COLUMN key_manager TEXT;
+        ALTER TABLE keys ADD COLUMN expiration_model TEXT;
+        ALTER TABLE keys ADD COLUMN valid_to REAL;
+        ALTER TABLE keys ADD COLUMN import_fingerprint BLOB;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
