@@ -74,8 +74,9 @@ def test_table_shows_metadata_in_two_columns_and_lists_as_rows(qkms: Qkms) -> No
     row = next(line for line in result.stdout.splitlines() if "KeyState" in line)
     assert [cell.strip() for cell in row.strip("│ ").split("│")] == ["KeyState", "Enabled"]
     listing = qkms("aliases", "list", "--output", "table").stdout
-    header = next(line for line in listing.splitlines() if "AliasName" in line)
-    assert "TargetKeyId" in header
+    # At 80 columns an alias does not fit a row without breaking its dates: one block a record.
+    row = next(line for line in listing.splitlines() if "TargetKeyId" in line)
+    assert [cell.strip() for cell in row.strip("│ ").split("│")] == ["TargetKeyId", key]
     assert "alias/t1" in listing
 
 
