@@ -245,3 +245,7 @@ def test_sigv4_takes_the_right_secret_and_refuses_a_wrong_one(
     assert "(UnrecognizedClientException)" in stranger.stderr
     unsigned = qkms.fails(254, "--no-sign-request", "keys", "list")
     assert "(MissingAuthenticationTokenException)" in unsigned.stderr
+    # a session token is signed and sent (X-Amz-Security-Token); qkms issues none, so it refuses
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEXAMPLETOKEN")
+    with_token = qkms.fails(254, "keys", "list")
+    assert "(UnrecognizedClientException)" in with_token.stderr
