@@ -224,7 +224,13 @@ def test_remote_options_are_accepted_locally_and_reported_under_debug(qkms: Qkms
 
 @pytest.mark.parametrize(
     "words",
-    [["keystore", "info"], ["pool", "status"], ["pool", "fill", "--key-pair-spec", "RSA_2048"]],
+    [
+        ["keystore", "info"],
+        ["pool", "status"],
+        ["pool", "fill", "--key-pair-spec", "RSA_2048"],
+        ["access-keys", "create", "--user-name", "ci"],
+        ["access-keys", "list"],
+    ],
 )
 def test_local_only_commands_refuse_an_endpoint(
     qkms: Qkms, home: Path, monkeypatch: pytest.MonkeyPatch, words: list[str]
