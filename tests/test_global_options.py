@@ -139,6 +139,11 @@ def test_non_canonical_base64_is_refused_with_aws_cli_words(qkms: Qkms, bad: str
     assert result.stderr.startswith(f'Invalid base64: "{bad}" (--ciphertext-blob)')
 
 
+def test_empty_text_is_no_bytes_and_the_model_says_so(qkms: Qkms) -> None:
+    result = qkms.fails(252, "decrypt", "--ciphertext-blob", "")
+    assert "Invalid length for parameter CiphertextBlob" in result.stderr
+
+
 def test_wrapped_base64_is_read(qkms: Qkms) -> None:
     key = qkms.new_key()
     data = bytes(range(200))

@@ -49,14 +49,15 @@ def b64decode_strict(data: bytes) -> bytes | None:
     Canonical: the standard alphabet, `=` padding to a multiple of four, no stray bits in the
     last group (re-encoding gives the text back). Line breaks are allowed only between whole
     groups of four, as `base64` and `openssl base64` wrap their output, and at the end; a space
-    never is, so `my secret` is not read as the six bytes of `mysecret`.
+    never is, so `my secret` is not read as the six bytes of `mysecret`. Empty text is no bytes
+    (the model's length rules then speak, as in aws-cli).
     """
     lines = data.rstrip(b"\r\n").split(b"\n")
     lines = [line[:-1] if line.endswith(b"\r") else line for line in lines]
     if any(not line or len(line) % 4 for line in lines[:-1]):
         return None
     compact = b"".join(lines)
-    if not compact or len(compact) % 4 or not _B64.match(compact):
+    if len(compact) % 4 or not _B64.match(compact):
         return None
     try:
         decoded = base64.b64decode(compact, validate=True)
