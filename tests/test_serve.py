@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qkms_cli import service
 from qkms_cli.service.model import AWS_OPERATIONS
@@ -36,7 +38,7 @@ SEED_EXAMPLE_2 = (
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """One default (seed) keystore served for the whole module: tests make their own keys."""
-    srv = Server(tmp_path_factory.mktemp("serve") / "home")
+    srv = Server(tmp_path_factory.mktemp("serve") / "home", "--client-timeout", "2")
     assert srv.url, srv.log
     yield srv
     assert srv.stop() == 0, srv.log
@@ -159,6 +161,37 @@ def test_limits_paths_and_methods(server: Server) -> None:
         "TrentService.Encrypt", iter([big]), headers={"Transfer-Encoding": "chunked"}
     )
     assert status == 413
+
+
+def _exchange(server: Server, data: bytes) -> bytes:
+    """Send data, then read what the server says until it closes the connection."""
+    import socket
+
+    with socket.create_connection((server.host, server.port), timeout=60) as sock:
+        sock.sendall(data)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_slow_and_oversized_clients_are_cut_off(server: Server) -> None:
+    # Nothing sent at all; headers trickling; a body that never completes: closed after
+    # --client-timeout (2 s here), with a 408 where a request had begun.
+    assert _exchange(server, b"").startswith(b"HTTP/1.1 408 ")
+    assert _exchange(server, b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Ta").startswith(
+        b"HTTP/1.1 408 "
+    )
+    slow_body = _exchange(
+        server,
+        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: TrentService.ListKeys\r\n"
+        b"Content-Length: 100\r\n\r\n{",
+    )
+    assert slow_body.startswith(b"HTTP/1.1 408 ") and b'"__type":"RequestTimeout"' in slow_body
+    huge = b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Pad: " + b"a" * 70000 + b"\r\n\r\n"
+    assert _exchange(server, huge).startswith(b"HTTP/1.1 431 ")
+    # and the server still answers
+    assert server.post("TrentService.ListKeys")[0] == 200
 
 
 def test_a_non_loopback_host_is_refused_under_auth_none(server: Server) -> None:
@@ -467,3 +500,98 @@ def test_sigterm_and_sigint_exit_0_and_reset_needs_the_flag(tmp_path: Path) -> N
     assert len(again.client().list_keys()["Keys"]) == 1
     assert again.stop(signal.SIGTERM) == 0, again.log
     assert "Traceback" not in srv.log + again.log
+
+
+# -- hypothesis: whatever arrives, the answer is a well-formed 2xx or 4xx --------------------------
+
+# Operations whose work grows with a request member (thousands of RSA pairs): left out of the fuzz.
+_HEAVY = {"FillKeyPairPool", "GenerateDataKeyPairs"}
+_OPS = sorted(set(service.operation_names()) - _HEAVY)
+_TOKEN = st.text(
+    alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters=":"),
+    min_size=1,
+    max_size=20,
+)
+_HEADER_VALUE = st.text(
+    alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=60
+).map(str.strip)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@st.composite
+def _requests(draw: st.DrawFn) -> tuple[str, str, dict[str, str], bytes]:
+    method = draw(st.sampled_from(["POST", "POST", "POST", "GET", "PUT", "DELETE"]))
+    path = draw(st.sampled_from(["/", "/", "/", "/health", "/x", "/moto-api/reset"]))
+    headers: dict[str, str] = {}
+    target = draw(
+        st.sampled_from([f"TrentService.{op}" for op in _OPS])
+        | st.builds(lambda t: f"TrentService.{t}", _TOKEN)
+        | _TOKEN
+        | st.none()
+    )
+    if target is not None:
+        headers["X-Amz-Target"] = target
+    content_type = draw(
+        st.sampled_from(["application/x-amz-json-1.1", "application/json", "text/plain"])
+        | st.none()
+    )
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    for name, value in draw(st.dictionaries(_TOKEN, _HEADER_VALUE, max_size=3)).items():
+        if name.lower() not in ("host", "content-length", "transfer-encoding", "connection",
+                                "expect", "upgrade"):  # fmt: skip
+            headers[name] = value
+    members = {
+        name: draw(_JSON | st.sampled_from(["alias/x", "AAAA", "ECC_NIST_P256", 1, 4096]))
+        for name in draw(
+            st.lists(
+                st.sampled_from(
+                    [
+                        "KeyId",
+                        "Plaintext",
+                        "CiphertextBlob",
+                        "KeyPairSpec",
+                        "EncryptionContext",
+                        "NumberOfBytes",
+                        "Limit",
+                        "Marker",
+                        "KeySpec",
+                        "GrantTokens",
+                        "Bogus",
+                    ]
+                ),
+                max_size=4,
+            )
+        )
+    }
+    body = draw(
+        st.just(json.dumps(members).encode())
+        | st.binary(max_size=200)
+        | _JSON.map(lambda v: json.dumps(v).encode())
+    )
+    return method, path, headers, body
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(request=_requests())
+def test_fuzzed_requests_get_well_formed_answers(server: Server, request: Any) -> None:
+    method, path, headers, body = request
+    status, answer_headers, answer = server.post(
+        None, body, headers={"Content-Type": "", **headers}, path=path, method=method
+    )
+    assert status in (200, 400, 404, 405), (status, answer)
+    assert re.fullmatch(UUID, answer_headers["x-amzn-requestid"])
+    data = json.loads(answer)
+    if status != 200:
+        assert set(data) == {"__type", "message"}, data
+        assert isinstance(data["message"], str) and "Traceback" not in data["message"]

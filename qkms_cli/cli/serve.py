@@ -64,6 +64,14 @@ def _cores() -> int:
     help="Empty the keystore on POST /moto-api/reset and /_localstack/state/reset.",
 )
 @click.option(
+    "--client-timeout",
+    type=float,
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Close a connection whose request headers or body take longer than this.",
+)
+@click.option(
     "--home",
     metavar="DIR",
     help="Keystore directory (default: $QKMS_HOME, else the platform config dir).",
@@ -83,6 +91,7 @@ def serve(**options: Any) -> None:
         "tls_cert": options["tls_cert"],
         "tls_key": options["tls_key"],
         "allow_reset": options["allow_reset"],
+        "client_timeout": options["client_timeout"],
         "home": options["home"] or app.home,
     }
     os.environ["QKMS_SERVE_CONFIG"] = json.dumps(config)

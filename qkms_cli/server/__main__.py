@@ -59,7 +59,7 @@ def main() -> int:
         server_header=False,
         # The client's address is the socket's: no X-Forwarded-For from anyone.
         proxy_headers=False,
-        timeout_keep_alive=int(KEEP_ALIVE_TIMEOUT),
+        timeout_keep_alive=max(1, int(min(KEEP_ALIVE_TIMEOUT, config.client_timeout))),
         timeout_graceful_shutdown=30,
         limit_concurrency=MAX_CONNECTIONS,
         backlog=MAX_CONNECTIONS,

@@ -25,7 +25,7 @@ from qkms_cli.errors import (
     SerializationException,
     UnknownOperationException,
 )
-from qkms_cli.server.config import BODY_TIMEOUT, MAX_BODY, ServeConfig, is_loopback
+from qkms_cli.server.config import MAX_BODY, ServeConfig, is_loopback
 from qkms_cli.service.caller import Caller
 
 _JSON = wire.CONTENT_TYPE.encode()
@@ -69,6 +69,26 @@ class Application:
             store.close()
             self._local.keystore = None
 
+    async def _open_all(self) -> None:
+        """Open every thread's keystore before the first request, not while others serve.
+
+        The barrier holds each task until all have started, so the pool makes all its threads
+        now; it never makes another later, and so never opens a keystore mid-traffic.
+        """
+        if self._pool is None:
+            self.keystore()
+            return
+        barrier = threading.Barrier(self.config.threads, timeout=60)
+
+        def open_here() -> None:
+            barrier.wait()
+            self.keystore()
+
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(
+            *(loop.run_in_executor(self._pool, open_here) for _ in range(self.config.threads))
+        )
+
     async def _run(self, func: Any, *args: Any) -> Any:
         if self._pool is None:
             return func(*args)
@@ -91,7 +111,7 @@ class Application:
                         self._pool = ThreadPoolExecutor(
                             self.config.threads, thread_name_prefix="qkms-keystore"
                         )
-                    await self._run(self.keystore)
+                    await self._open_all()
                 except QkmsError as exc:
                     await send({"type": "lifespan.startup.failed", "message": exc.message})
                     return
@@ -191,10 +211,12 @@ class Application:
                 413, "RequestEntityTooLarge", f"The request body is over {MAX_BODY} bytes."
             )
         try:
-            return await asyncio.wait_for(self._read(receive), BODY_TIMEOUT)
+            return await asyncio.wait_for(self._read(receive), self.config.client_timeout)
         except asyncio.TimeoutError:
             raise HttpError(
-                408, "RequestTimeout", f"The request body did not arrive within {BODY_TIMEOUT:g} s."
+                408,
+                "RequestTimeout",
+                f"The request body did not arrive within {self.config.client_timeout:g} s.",
             ) from None
 
     @staticmethod

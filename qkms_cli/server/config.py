@@ -16,10 +16,9 @@ AUTH_MODES = ("none", "sigv4")
 # A request body above this is refused with 413 before it is read whole. KMS's largest request
 # (ReEncrypt: a 6144-byte blob as base64 plus contexts) is far below it.
 MAX_BODY = 1024 * 1024
-# Seconds a client has to send a request's headers, then its body, and to stay idle between
-# requests on a kept-alive connection, before the connection is closed.
-HEADER_TIMEOUT = 10.0
-BODY_TIMEOUT = 10.0
+# Seconds a client has to send a request's headers, then its body (--client-timeout), and to
+# stay idle between requests on a kept-alive connection, before the connection is closed.
+CLIENT_TIMEOUT = 10.0
 KEEP_ALIVE_TIMEOUT = 5.0
 # Headers larger than this (request line included) are refused with 431.
 MAX_HEADER_BYTES = 64 * 1024
@@ -38,6 +37,7 @@ class ServeConfig(NamedTuple):
     home: str | None = None
     # Threads per worker that run keystore work (0: on the event loop itself).
     threads: int = 4
+    client_timeout: float = CLIENT_TIMEOUT
 
     @property
     def scheme(self) -> str:
@@ -86,6 +86,12 @@ def check(config: ServeConfig) -> list[str]:
         raise ParamValidationError(
             f"Invalid value for --workers: {config.workers}. Valid values: 1 to 64.",
             member="workers",
+        )
+    if not 0.1 <= config.client_timeout <= 3600:
+        raise ParamValidationError(
+            f"Invalid value for --client-timeout: {config.client_timeout:g}. Valid values: 0.1 to "
+            "3600 seconds.",
+            member="client-timeout",
         )
     loopback = is_loopback(config.host)
     if not loopback and config.auth != "sigv4":

@@ -8,11 +8,16 @@ httptools accumulates headers without a bound. Both are closed here, per connect
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from qkms_cli.server.config import HEADER_TIMEOUT, MAX_HEADER_BYTES
+from qkms_cli import wire
+from qkms_cli.server.config import MAX_HEADER_BYTES, ServeConfig
+
+# Each worker reads its configuration once (inherited through the environment).
+_HEADER_TIMEOUT = ServeConfig.load().client_timeout
 
 
 class Protocol(HttpToolsProtocol):
@@ -24,7 +29,7 @@ class Protocol(HttpToolsProtocol):
 
     def _arm(self) -> None:
         if self._header_timer is None:
-            self._header_timer = self.loop.call_later(HEADER_TIMEOUT, self._too_slow)
+            self._header_timer = self.loop.call_later(_HEADER_TIMEOUT, self._too_slow)
 
     def _disarm(self) -> None:
         if self._header_timer is not None:
@@ -34,15 +39,28 @@ class Protocol(HttpToolsProtocol):
     def _too_slow(self) -> None:
         self._header_timer = None
         if not self.transport.is_closing():
-            self._refuse(b"408 Request Timeout")
+            self._refuse(
+                b"408 Request Timeout",
+                "RequestTimeout",
+                f"The request headers did not arrive within {_HEADER_TIMEOUT:g} s.",
+            )
 
-    def _refuse(self, status: bytes) -> None:
+    def _refuse(self, status: bytes, code: str, message: str) -> None:
+        """Answer as the application answers (JSON error, request id), then close."""
         self._refused = True
+        body = wire.encode_error(code, message)
         self.transport.write(
-            b"HTTP/1.1 " + status + b"\r\ncontent-type: text/plain; charset=utf-8\r\n"
-            b"connection: close\r\ncontent-length: 0\r\n\r\n"
-        )
+            b"HTTP/1.1 " + status + b"\r\ncontent-type: " + wire.CONTENT_TYPE.encode()
+            + b"\r\nx-amzn-RequestId: " + str(uuid.uuid4()).encode()
+            + b"\r\nconnection: close\r\ncontent-length: " + str(len(body)).encode()
+            + b"\r\n\r\n" + body
+        )  # fmt: skip
         self.transport.close()
+
+    def send_400_response(self, msg: str) -> None:
+        # httptools refused the bytes as HTTP (a bad header name, a bad request line, ...).
+        if not self._refused:
+            self._refuse(b"400 Bad Request", "BadRequest", f"{msg} It is not well-formed HTTP/1.1.")
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -51,10 +69,6 @@ class Protocol(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
-
-    def send_400_response(self, msg: str) -> None:
-        if not self._refused:  # a refusal already answered this connection
-            super().send_400_response(msg)
 
     def data_received(self, data: bytes) -> None:
         if self._refused:
@@ -80,7 +94,11 @@ class Protocol(HttpToolsProtocol):
     def _count(self, size: int) -> None:
         self._header_bytes += size
         if self._header_bytes > MAX_HEADER_BYTES and not self.transport.is_closing():
-            self._refuse(b"431 Request Header Fields Too Large")
+            self._refuse(
+                b"431 Request Header Fields Too Large",
+                "RequestHeaderFieldsTooLarge",
+                f"The request line and headers are over {MAX_HEADER_BYTES} bytes.",
+            )
             raise _RefusedError
 
     def on_headers_complete(self) -> None:

@@ -130,12 +130,24 @@ def prepare_home(home: str | os.PathLike[str] | None, *, create: bool = True) ->
 
 
 def create_private(path: Path) -> None:
-    """Create the file (if missing) 0600 before anything writes a byte into it."""
+    """Create the file (if missing) 0600 before anything writes a byte into it.
+
+    An existing file is not opened: closing any descriptor of a database file drops every POSIX
+    lock this process holds on it, including those of its other SQLite connections (`qkms
+    serve` keeps one per thread), and SQLite may then checkpoint or reset the WAL under them and
+    lose committed transactions (sqlite.org/howtocorrupt.html, 2.2).
+    """
+    if not os.path.lexists(path):
+        try:
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass  # another process made it meanwhile; this process holds no lock on it yet
+        except OSError as exc:
+            raise KeystoreError(f"Cannot open {path}: {exc.strerror}.") from None
     try:
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        _check_private(path, is_dir=False)
     except OSError as exc:
         raise KeystoreError(f"Cannot open {path}: {exc.strerror}.") from None
-    _check_private(path, is_dir=False)
 
 
 def write_key_file(path: Path, key: bytes) -> None:
