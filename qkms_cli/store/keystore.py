@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import stat
@@ -146,6 +147,11 @@ def create_private(path: Path) -> None:
             raise KeystoreError(f"Cannot open {path}: {exc.strerror}.") from None
     try:
         _check_private(path, is_dir=False)
+        # What opening it for writing would have said, asked without a descriptor.
+        if hasattr(os, "statvfs") and os.statvfs(path).f_flag & os.ST_RDONLY:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES))
     except OSError as exc:
         raise KeystoreError(f"Cannot open {path}: {exc.strerror}.") from None
 
