@@ -64,6 +64,14 @@ def _cores() -> int:
     help="Empty the keystore on POST /moto-api/reset and /_localstack/state/reset.",
 )
 @click.option(
+    "--threads",
+    type=click.IntRange(0, 64),
+    default=4,
+    show_default=True,
+    help="Threads per worker that run keystore work, each with its own connection (0: on the "
+    "event loop).",
+)
+@click.option(
     "--client-timeout",
     type=float,
     default=10.0,
@@ -92,6 +100,7 @@ def serve(**options: Any) -> None:
         "tls_key": options["tls_key"],
         "allow_reset": options["allow_reset"],
         "client_timeout": options["client_timeout"],
+        "threads": options["threads"],
         "home": options["home"] or app.home,
     }
     os.environ["QKMS_SERVE_CONFIG"] = json.dumps(config)

@@ -1,0 +1,419 @@
+"""`qkms serve` under a real load generator, beside moto_server in the same run, as ratios.
+
+    python benchmarks/bench_server.py                 # ~4 minutes on 2 cores
+    python benchmarks/bench_server.py --duration 5 --connections 8 --ops GenerateDataKey
+    python benchmarks/bench_server.py --profile       # and where one worker's time goes (py-spy)
+
+Needs wrk (`apt-get install wrk`) and the test extras (`pip install -e '.[test]'`: boto3,
+moto[server]); `--profile` needs py-spy (`pip install py-spy`).
+
+How it measures:
+
+- wrk (C, event-driven, one thread per 32 connections) sends the same request over and over on
+  kept-alive connections for --duration seconds per cell, after a one-second warm-up; its Lua
+  script sets POST, the JSON 1.1 headers, the body, and a static SigV4 Authorization header (both
+  servers accept it without checking, as moto does and as `qkms serve --auth none` does).
+- Requests per second and p50/p99 latency come from wrk's own report (`--latency`). Every answer
+  must be 2xx: a cell with non-2xx answers or socket errors is reported as such, not as a speed.
+- qkms serve runs with --workers (default: one per core) on a fresh keystore; moto_server is one
+  process (it has no workers option). Both run on this machine beside wrk, which takes its share
+  of the same cores: the ratio is what this measures, not an absolute capacity.
+- moto has no GenerateDataKeyPair (it answers 500); that cell says so instead of a ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+OPS = ("Encrypt", "Decrypt", "GenerateDataKey", "GenerateDataKeyPair")
+CONNECTIONS = (1, 8, 64)
+# AWS's default request quota for symmetric cryptographic operations, per account and region.
+AWS_SYMMETRIC_QUOTA = 10_000
+LUA = """
+wrk.method = "POST"
+wrk.body = {body}
+wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
+wrk.headers["X-Amz-Target"] = "TrentService.{op}"
+wrk.headers["X-Amz-Date"] = "{amz_date}"
+wrk.headers["Authorization"] = "{authorization}"
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_ready(url: str, proc: subprocess.Popen[Any], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"bench: the server at {url} exited ({proc.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError as exc:
+            if getattr(exc, "code", None):  # an HTTP error answer: it is up
+                return
+        time.sleep(0.1)
+    sys.exit(f"bench: {url} did not come up")
+
+
+class Peer:
+    """A server under test: its URL, process, and the request bodies for each operation."""
+
+    def __init__(self, name: str, url: str, proc: subprocess.Popen[Any]) -> None:
+        self.name, self.url, self.proc = name, url, proc
+        self.bodies: dict[str, bytes | None] = {}
+
+    def client(self) -> Any:
+        import boto3
+
+        return boto3.client(
+            "kms",
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+            aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        )
+
+    def prepare(self) -> None:
+        import base64
+
+        from botocore.exceptions import ClientError
+
+        kms = self.client()
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        blob = kms.encrypt(KeyId=key, Plaintext=b"x" * 32)["CiphertextBlob"]
+        requests = {
+            "Encrypt": {"KeyId": key, "Plaintext": base64.b64encode(b"x" * 32).decode()},
+            "Decrypt": {"CiphertextBlob": base64.b64encode(blob).decode()},
+            "GenerateDataKey": {"KeyId": key, "KeySpec": "AES_256"},
+            "GenerateDataKeyPair": {"KeyId": key, "KeyPairSpec": "ECC_NIST_P256"},
+        }
+        for op, request in requests.items():
+            try:
+                getattr(kms, _snake(op))(**_boto_args(request))
+                self.bodies[op] = json.dumps(request).encode()
+            except ClientError as exc:  # moto: GenerateDataKeyPair is not implemented
+                self.bodies[op] = None
+                print(f"  {self.name} cannot {op}: {exc.response['Error'].get('Code')}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def _snake(op: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", op).lower()
+
+
+def _boto_args(request: dict[str, Any]) -> dict[str, Any]:
+    import base64
+
+    blobs = ("Plaintext", "CiphertextBlob")
+    return {k: base64.b64decode(v) if k in blobs else v for k, v in request.items()}
+
+
+def start_qkms(home: Path, workers: int, threads: int) -> Peer:
+    port = free_port()
+    env = {**os.environ, "QKMS_HOME": str(home)}
+    subprocess.run([sys.executable, "-m", "qkms_cli", "keystore", "init"], env=env,
+                   check=True, capture_output=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qkms_cli", "serve", "--port", str(port), "--workers",
+         str(workers), "--threads", str(threads)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    wait_ready(f"{url}/health", proc)
+    return Peer("qkms serve", url, proc)
+
+
+def start_moto() -> Peer:
+    port = free_port()
+    exe = Path(sys.executable).parent / "moto_server"
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "moto.server"]
+    proc = subprocess.Popen(
+        [*command, "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_ready(f"{url}/moto-api/", proc)
+    return Peer("moto_server", url, proc)
+
+
+def wrk(
+    url: str, op: str, body: bytes, connections: int, duration: float, lua_dir: Path
+) -> dict[str, Any]:
+    from qkms_cli import sigv4
+
+    headers = sigv4.sign(
+        "POST",
+        url + "/",
+        {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": f"TrentService.{op}"},
+        body,
+        access_key="AKIAIOSFODNN7EXAMPLE",
+        secret_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        region="us-east-1",
+    )
+    script = lua_dir / f"{op}.lua"
+    script.write_text(
+        LUA.format(
+            body=json.dumps(body.decode()),
+            op=op,
+            amz_date=headers["X-Amz-Date"],
+            authorization=headers["Authorization"],
+        )
+    )
+    threads = max(1, min(connections // 32, 2)) if connections > 1 else 1
+    base = ["wrk", "-t", str(threads), "-c", str(connections), "-s", str(script), "--latency"]
+    subprocess.run([*base, "-d", "1s", url], capture_output=True, check=True)  # warm-up
+    out = subprocess.run(
+        [*base, "-d", f"{duration:g}s", "--timeout", "10s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return parse_wrk(out)
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if not match:
+        raise ValueError(text)
+    return float(match[1]) * _UNITS[match[2]]
+
+
+def parse_wrk(out: str) -> dict[str, Any]:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out)[1])  # type: ignore[index]
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out)[1])  # type: ignore[index]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:(.*)", out)
+    return {
+        "rps": rps,
+        "p50": p50,
+        "p99": p99,
+        "non2xx": int(bad[1]) if bad else 0,
+        "socket_errors": errors[1].strip() if errors else "",
+    }
+
+
+def cell(result: dict[str, Any] | None) -> str:
+    if result is None:
+        return "n/a"
+    text = f"{result['rps']:8.0f}/s p50 {result['p50']:6.2f} ms p99 {result['p99']:6.2f} ms"
+    if result["non2xx"]:
+        text += f" ({result['non2xx']} non-2xx!)"
+    if result["socket_errors"]:
+        text += f" (socket errors: {result['socket_errors']})"
+    return text
+
+
+def profile(peer: Peer, op: str, duration: float, lua_dir: Path) -> None:
+    """py-spy samples one worker while wrk loads the server; the time by where it goes."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(spy).exists():
+        print("profile: py-spy is not installed (pip install py-spy)")
+        return
+    workers = _children(peer.proc.pid) or [peer.proc.pid]
+    # `qkms serve` execs into the server; with workers, uvicorn's spawned children serve.
+    grand = [g for w in workers for g in _children(w)]
+    pid = (grand or workers)[0]
+    out = lua_dir / "profile.txt"
+    spy_proc = subprocess.Popen(
+        [spy, "record", "--pid", str(pid), "--duration", f"{duration:g}", "--rate", "250",
+         "--format", "raw", "--output", str(out), "--threads", "--nonblocking"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(0.5)
+    wrk(peer.url, op, peer.bodies[op] or b"{}", 8, duration, lua_dir)
+    spy_proc.wait(timeout=duration + 60)
+    if not out.exists():
+        print("profile: py-spy recorded nothing (it needs ptrace: run as root or set "
+              "kernel.yama.ptrace_scope=0)")  # fmt: skip
+        return
+    summarize_profile(out.read_text())
+
+
+_BUCKETS = (
+    ("SigV4/JSON/base64 codec (wire.py, json)", ("qkms_cli/wire.py", "json/", "base64")),
+    ("HTTP parsing and uvicorn", ("uvicorn/", "httptools")),
+    ("asyncio / uvloop event loop", ("asyncio/", "uvloop")),
+    ("thread pool hand-off", ("concurrent/futures", "threading.py", "queue.py")),
+    ("SQLite (keystore reads/writes)", ("sqlite3", "store/keystore.py")),
+    ("AES-GCM and key wrapping (cryptography)", ("cryptography/", "engine/")),
+    ("request validation (model)", ("service/validate.py",)),
+    ("operation handlers (service)", ("qkms_cli/service/",)),
+    ("ASGI app (server/app.py)", ("qkms_cli/server/",)),
+)
+
+
+def summarize_profile(raw: str) -> None:
+    """Collapsed stacks -> share of busy samples by bucket (innermost match) and top functions."""
+    totals: dict[str, int] = {}
+    leaves: dict[str, int] = {}
+    busy = 0
+    for line in raw.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        frames = stack.split(";")
+        if any("idle" in f or "_worker (concurrent" in frames[-1] for f in frames[-1:]):
+            pass
+        leaf = frames[-1]
+        if re.search(r"\b(select|epoll|wait|_run_once \(asyncio|acquire)\b", leaf) and not any(
+            "qkms_cli" in f for f in frames
+        ):
+            continue  # an idle thread waiting for work
+        busy += count
+        leaves[leaf] = leaves.get(leaf, 0) + count
+        for name, marks in _BUCKETS:
+            if any(m in frame for frame in reversed(frames) for m in marks):
+                # the innermost frame that matches any bucket decides
+                innermost = next(
+                    b
+                    for frame in reversed(frames)
+                    for b, ms in _BUCKETS
+                    if any(m in frame for m in ms)
+                )
+                totals[innermost] = totals.get(innermost, 0) + count
+                break
+        else:
+            totals["other"] = totals.get("other", 0) + count
+    if not busy:
+        print("profile: no busy samples")
+        return
+    print(f"\nWhere one worker's busy time goes ({busy} samples, innermost match):")
+    for name, count in sorted(totals.items(), key=lambda kv: -kv[1]):
+        print(f"  {100 * count / busy:5.1f}%  {name}")
+    print("Top leaf functions:")
+    for leaf, count in sorted(leaves.items(), key=lambda kv: -kv[1])[:12]:
+        print(f"  {100 * count / busy:5.1f}%  {leaf[:110]}")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per cell")
+    parser.add_argument("--connections", type=int, nargs="+", default=list(CONNECTIONS))
+    parser.add_argument("--ops", nargs="+", default=list(OPS), choices=OPS)
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--threads", type=int, default=4, help="qkms serve --threads")
+    parser.add_argument("--no-moto", action="store_true", help="measure qkms serve alone")
+    parser.add_argument(
+        "--profile", action="store_true", help="py-spy one worker (GenerateDataKey, 8 connections)"
+    )
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("bench: wrk is not installed (apt-get install wrk)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        lua_dir = Path(tmp)
+        peers = [start_qkms(lua_dir / "home", args.workers, args.threads)]
+        if not args.no_moto:
+            peers.append(start_moto())
+        try:
+            for peer in peers:
+                peer.prepare()
+            print(
+                f"qkms serve --workers {args.workers} --threads {args.threads}; moto_server "
+                f"(one process); wrk {args.duration:g} s per cell; load average "
+                f"{os.getloadavg()[0]:.2f}; {len(os.sched_getaffinity(0))} cores\n"
+            )
+            results: dict[tuple[str, str, int], dict[str, Any] | None] = {}
+            for op in args.ops:
+                for connections in args.connections:
+                    for peer in peers:
+                        body = peer.bodies.get(op)
+                        results[peer.name, op, connections] = (
+                            None if body is None
+                            else wrk(peer.url, op, body, connections, args.duration, lua_dir)
+                        )  # fmt: skip
+                    report(op, connections, peers, results)
+            summary(args, peers, results)
+            if args.profile:
+                profile(peers[0], "GenerateDataKey", max(args.duration, 8), lua_dir)
+        finally:
+            for peer in peers:
+                peer.stop()
+
+
+def report(op: str, connections: int, peers: list[Peer], results: dict[Any, Any]) -> None:
+    ours = results["qkms serve", op, connections]
+    line = f"{op:20} c={connections:<3} qkms {cell(ours)}"
+    if len(peers) > 1:
+        theirs = results["moto_server", op, connections]
+        line += f" | moto {cell(theirs)}"
+        if theirs is None:
+            line += " | moto has no GenerateDataKeyPair" if op == "GenerateDataKeyPair" else ""
+        elif ours is not None:
+            line += f" | {ours['rps'] / theirs['rps']:.1f}x moto's requests/s"
+    print(line, flush=True)
+
+
+def summary(args: Any, peers: list[Peer], results: dict[Any, Any]) -> None:
+    gdk = results.get(("qkms serve", "GenerateDataKey", 8))
+    if gdk is None:
+        return
+    print()
+    best = max(
+        (r["rps"] for (name, op, _c), r in results.items()
+         if name == "qkms serve" and r and op != "GenerateDataKeyPair"),
+        default=0.0,
+    )  # fmt: skip
+    if len(peers) > 1 and results.get(("moto_server", "GenerateDataKey", 8)):
+        moto = results["moto_server", "GenerateDataKey", 8]
+        ratio = gdk["rps"] / moto["rps"]
+        print(
+            f"Target GenerateDataKey at 8 connections: {ratio:.1f}x moto_server's requests/s "
+            f"(target >= 10x: {'met' if ratio >= 10 else 'NOT met'}), p99 {gdk['p99']:.2f} ms "
+            f"(target < 20 ms: {'met' if gdk['p99'] < 20 else 'NOT met'})"
+        )
+    print(
+        f"Best symmetric throughput: {best:.0f} requests/s, {100 * best / AWS_SYMMETRIC_QUOTA:.0f}% "
+        f"of AWS's default quota of {AWS_SYMMETRIC_QUOTA} requests/s for symmetric operations"
+    )
+
+
+if __name__ == "__main__":
+    main()
