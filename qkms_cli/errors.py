@@ -55,6 +55,7 @@ def _api(name: str) -> type[ApiError]:
     return type(name, (ApiError,), {"code": name, "__doc__": f"The API's {name}."})
 
 
+AccessDeniedException = _api("AccessDeniedException")
 AlreadyExistsException = _api("AlreadyExistsException")
 DependencyTimeoutException = _api("DependencyTimeoutException")
 DisabledException = _api("DisabledException")

@@ -168,6 +168,8 @@ UNDECLARED_ERRORS = {
     "ValidationException",
     # alias/aws/... names: moto and local-kms answer NotAuthorizedException (kms-facts.md).
     "NotAuthorizedException",
+    # AWS's answer when no policy allows an action (AWS managed keys' policies allow no management).
+    "AccessDeniedException",
     # The JSON 1.1 protocol's and SigV4's own errors, which `qkms serve` answers before an
     # operation runs (every AWS JSON service does; no operation model declares them).
     "IncompleteSignatureException",

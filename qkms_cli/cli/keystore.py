@@ -176,3 +176,21 @@ def restore(app: App, path: str, master_key_file: str | None, force: bool) -> An
     from qkms_cli.service import admin
 
     return admin.restore(app.home, path, master_key_file=master_key_file, force=force)
+
+
+@_command(
+    "seed",
+    "Create keys and aliases with fixed ids and material from a seed file (YAML or JSON).\n\n"
+    "qkms's format uses AWS's member names: Keys: [{KeyId, KeySpec, KeyUsage, KeyState, "
+    "Description, Tags, Origin, KeyMaterial}] (KeyMaterial base64 for symmetric and HMAC keys, "
+    "a PEM private key otherwise) and Aliases: [{AliasName, TargetKeyId}]. local-kms's seed.yaml "
+    "is read as it is. Seeding is idempotent: existing entries are left as they are, and one "
+    "that conflicts with the file is an error naming it; nothing is written unless all is sound.",
+    "qkms keystore seed seed.yaml",
+)
+@click.argument("path", metavar="FILE")
+def seed(app: App, path: str) -> Any:
+    from qkms_cli.cli.params import read_text_file
+    from qkms_cli.service import seeding
+
+    return seeding.seed_home(app.home, read_text_file(path, "FILE"), ask=ask_secret)

@@ -287,3 +287,12 @@ def parse_timestamp(value: str, flag: str) -> float:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return when.timestamp()
+
+
+def read_text_file(path: str, flag: str) -> str:
+    """A UTF-8 text file named on the command line (at most MAX_INPUT_BYTES); - is stdin."""
+    data = _read(path, flag, binary=False)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise click.BadParameter(f"{path} is not UTF-8 text", param_hint=flag) from None

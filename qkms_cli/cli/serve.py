@@ -84,6 +84,12 @@ def _cores() -> int:
     metavar="DIR",
     help="Keystore directory (default: $QKMS_HOME, else the platform config dir).",
 )
+@click.option(
+    "--seed",
+    "seed_file",
+    metavar="FILE",
+    help="Seed the keystore from FILE before listening (as `qkms keystore seed FILE`).",
+)
 @click.option("--debug", is_flag=True, default=None, hidden=True)
 def serve(**options: Any) -> None:
     import json
@@ -103,6 +109,18 @@ def serve(**options: Any) -> None:
         "threads": options["threads"],
         "home": options["home"] or app.home,
     }
+    if options["seed_file"]:
+        from qkms_cli.cli.params import read_text_file
+        from qkms_cli.service import seeding
+
+        text = read_text_file(options["seed_file"], "--seed")
+        seeded = seeding.seed_home(config["home"], text)
+        click.echo(
+            f"qkms: seeded {len(seeded['KeysCreated'])} keys and "
+            f"{len(seeded['AliasesCreated'])} aliases from {options['seed_file']} "
+            f"({len(seeded['KeysUnchanged'])} keys already there)",
+            err=True,
+        )
     os.environ["QKMS_SERVE_CONFIG"] = json.dumps(config)
     sys.stdout.flush()
     sys.stderr.flush()

@@ -199,105 +199,30 @@ def verify_mac(key: bytes, algorithm: str, message: bytes, tag: bytes) -> None:
         raise SignatureMismatchError("MAC does not verify") from None
 
 
-# -- Ed25519ph (RFC 8032, 5.1), which `cryptography` does not offer ------------------------------
-# Plain Python over the RFC's formulas; neither fast nor constant-time, and used only for
-# ED25519_PH_SHA_512. Points are extended coordinates (X, Y, Z, T) with x = X/Z, y = Y/Z, xy = T/Z.
-
-_P = 2**255 - 19
-_L = 2**252 + 27742317777372353535851937790883648493  # the order of the base point
-_D = -121665 * pow(121666, _P - 2, _P) % _P
-_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
-# dom2(phflag=1, context=""), RFC 8032 section 2.
-_DOM2_PH = b"SigEd25519 no Ed25519 collisions\x01\x00"
-
-Point = tuple[int, int, int, int]
-
-
-def _recover_x(y: int, sign: int) -> int | None:
-    if y >= _P:
-        return None
-    x2 = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P) % _P
-    if x2 == 0:
-        return None if sign else 0
-    x = pow(x2, (_P + 3) // 8, _P)
-    if (x * x - x2) % _P:
-        x = x * _SQRT_M1 % _P
-    if (x * x - x2) % _P:
-        return None
-    return _P - x if x & 1 != sign else x
-
-
-_BASE_Y = 4 * pow(5, _P - 2, _P) % _P
-_BASE_X = _recover_x(_BASE_Y, 0) or 0
-_BASE: Point = (_BASE_X, _BASE_Y, 1, _BASE_X * _BASE_Y % _P)
-_IDENTITY: Point = (0, 1, 1, 0)
-
-
-def _add(p: Point, q: Point) -> Point:
-    a = (p[1] - p[0]) * (q[1] - q[0]) % _P
-    b = (p[1] + p[0]) * (q[1] + q[0]) % _P
-    c = 2 * p[3] * q[3] * _D % _P
-    d = 2 * p[2] * q[2] % _P
-    e, f, g, h = b - a, d - c, d + c, b + a
-    return (e * f % _P, g * h % _P, f * g % _P, e * h % _P)
-
-
-def _multiply(scalar: int, point: Point) -> Point:
-    result = _IDENTITY
-    while scalar:
-        if scalar & 1:
-            result = _add(result, point)
-        point = _add(point, point)
-        scalar >>= 1
-    return result
-
-
-def _same(p: Point, q: Point) -> bool:
-    return (p[0] * q[2] - q[0] * p[2]) % _P == 0 and (p[1] * q[2] - q[1] * p[2]) % _P == 0
-
-
-def _encode(point: Point) -> bytes:
-    z_inv = pow(point[2], _P - 2, _P)
-    x, y = point[0] * z_inv % _P, point[1] * z_inv % _P
-    return (y | (x & 1) << 255).to_bytes(32, "little")
-
-
-def _decode(data: bytes) -> Point | None:
-    y = int.from_bytes(data, "little")
-    x = _recover_x(y & ((1 << 255) - 1), y >> 255)
-    y &= (1 << 255) - 1
-    return None if x is None else (x, y, 1, x * y % _P)
-
-
-def _hash_int(*parts: bytes) -> int:
-    import hashlib
-
-    return int.from_bytes(hashlib.sha512(b"".join(parts)).digest(), "little") % _L
+# -- Ed25519ph (RFC 8032, 5.1, empty context), which `cryptography` does not offer ---------------
+# libsodium's constant-time implementation, through PyNaCl.
 
 
 def ed25519ph_sign(seed: bytes, message: bytes) -> bytes:
     """Ed25519ph (empty context) of message by the key with this 32-byte seed (RFC 8032 5.1.6)."""
-    import hashlib
+    from nacl import bindings
 
-    expanded = hashlib.sha512(seed).digest()
-    secret = int.from_bytes(expanded[:32], "little") & ((1 << 254) - 8) | (1 << 254)
-    public = _encode(_multiply(secret, _BASE))
-    prehash = hashlib.sha512(message).digest()
-    r = _hash_int(_DOM2_PH, expanded[32:], prehash)
-    big_r = _encode(_multiply(r, _BASE))
-    k = _hash_int(_DOM2_PH, big_r, public, prehash)
-    return big_r + ((r + k * secret) % _L).to_bytes(32, "little")
+    _public, secret = bindings.crypto_sign_seed_keypair(seed)
+    state = bindings.crypto_sign_ed25519ph_state()
+    bindings.crypto_sign_ed25519ph_update(state, message)
+    return bindings.crypto_sign_ed25519ph_final_create(state, secret)  # type: ignore[no-any-return]
 
 
 def ed25519ph_verify(public: bytes, message: bytes, signature: bytes) -> bool:
     """Whether signature is a valid Ed25519ph signature of message (RFC 8032 5.1.7)."""
-    import hashlib
+    from nacl import bindings
+    from nacl.exceptions import BadSignatureError
 
     if len(public) != 32 or len(signature) != 64:
         return False
-    point_a, point_r = _decode(public), _decode(signature[:32])
-    s = int.from_bytes(signature[32:], "little")
-    if point_a is None or point_r is None or s >= _L:
+    state = bindings.crypto_sign_ed25519ph_state()
+    bindings.crypto_sign_ed25519ph_update(state, message)
+    try:
+        return bool(bindings.crypto_sign_ed25519ph_final_verify(state, signature, public))
+    except BadSignatureError:
         return False
-    k = _hash_int(_DOM2_PH, signature[:32], public, hashlib.sha512(message).digest())
-    return _same(_multiply(s, _BASE), _add(point_r, _multiply(k, point_a)))

@@ -102,6 +102,10 @@ def find_key(keystore: Keystore, ref: str, *, allow_alias: bool = True) -> dict[
                 f"Invalid keyId '{ref}': this operation takes a key id or key ARN, not an alias."
             )
         alias = keystore.get_alias(alias_name)
+        if alias is None and alias_name.startswith("alias/aws/"):
+            from qkms_cli.store import managed
+
+            alias = managed.ensure(keystore, alias_name)  # an AWS managed key, on first use
         if alias is None:
             raise NotFoundException(
                 f"Alias {alias_arn(keystore, alias_name)} is not found."

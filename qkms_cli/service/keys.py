@@ -23,6 +23,7 @@ from qkms_cli.service.common import (
     require_state,
     timestamp,
 )
+from qkms_cli.service.managed import require_customer_managed
 from qkms_cli.service.tags import check_new_tags
 
 if TYPE_CHECKING:
@@ -111,6 +112,10 @@ def describe_key(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
 def list_keys(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     limit = request.get("Limit", LIST_KEYS_DEFAULT_LIMIT)
     marker = request.get("Marker")
+    owners = request.get("ResourceOwners")
+    if owners is not None and "SELF" not in owners:
+        # OTHER_ACCOUNTS_VIA_RAM: keys other accounts share through AWS RAM; there are none here.
+        return {"Keys": [], "Truncated": False}
     if marker is not None and not _UUID_MARKER.match(marker):
         raise InvalidMarkerException(f"Invalid marker '{marker}': pass a NextMarker from ListKeys.")
     rows = keystore.list_keys(marker, limit + 1)
@@ -128,6 +133,7 @@ def list_keys(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
 def enable_key(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
         key = find_key(keystore, request["KeyId"])
+        require_customer_managed(keystore, key, "EnableKey")
         require_state(keystore, key, "Enabled", "Disabled")
         keystore.update_key(key["key_id"], key_state="Enabled")
     return {}
@@ -137,6 +143,7 @@ def enable_key(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
 def disable_key(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
         key = find_key(keystore, request["KeyId"])
+        require_customer_managed(keystore, key, "DisableKey")
         require_state(keystore, key, "Enabled", "Disabled")
         keystore.update_key(key["key_id"], key_state="Disabled")
     return {}
@@ -153,6 +160,7 @@ def schedule_key_deletion(keystore: Keystore, request: dict[str, Any]) -> dict[s
         )
     with keystore.write():
         key = find_key(keystore, request["KeyId"])
+        require_customer_managed(keystore, key, "ScheduleKeyDeletion")
         require_state(keystore, key, "Enabled", "Disabled", "PendingImport")
         deletion = keystore.now() + days * DAY
         keystore.update_key(
@@ -173,6 +181,7 @@ def schedule_key_deletion(keystore: Keystore, request: dict[str, Any]) -> dict[s
 def cancel_key_deletion(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
         key = find_key(keystore, request["KeyId"])
+        require_customer_managed(keystore, key, "CancelKeyDeletion")
         if key["key_state"] != "PendingDeletion":
             raise KMSInvalidStateException(
                 f"{key_arn(keystore, key['key_id'])} is not pending deletion."
@@ -188,6 +197,7 @@ def cancel_key_deletion(keystore: Keystore, request: dict[str, Any]) -> dict[str
 def update_key_description(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
         key = find_key(keystore, request["KeyId"])
+        require_customer_managed(keystore, key, "UpdateKeyDescription")
         require_state(keystore, key, "Enabled", "Disabled", "PendingImport")
         keystore.update_key(key["key_id"], description=request["Description"])
     return {}

@@ -19,6 +19,7 @@ from qkms_cli.service.common import (
     require_state,
     timestamp,
 )
+from qkms_cli.service.managed import require_customer_managed
 
 if TYPE_CHECKING:
     from qkms_cli.store.keystore import Keystore
@@ -86,6 +87,7 @@ def enable_key_rotation(keystore: Keystore, request: dict[str, Any]) -> dict[str
     days = request.get("RotationPeriodInDays", DEFAULT_ROTATION_DAYS)
     with keystore.write():
         key = find_key(keystore, request["KeyId"])
+        require_customer_managed(keystore, key, "EnableKeyRotation")
         require_state(keystore, key)
         _rotatable(keystore, key, "EnableKeyRotation")
         keystore.update_key(
@@ -98,6 +100,7 @@ def enable_key_rotation(keystore: Keystore, request: dict[str, Any]) -> dict[str
 def disable_key_rotation(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
         key = find_key(keystore, request["KeyId"])
+        require_customer_managed(keystore, key, "DisableKeyRotation")
         require_state(keystore, key)
         _rotatable(keystore, key, "DisableKeyRotation")
         keystore.update_key(key["key_id"], rotation_period_days=None, next_rotation=None)
@@ -129,6 +132,7 @@ def get_key_rotation_status(keystore: Keystore, request: dict[str, Any]) -> dict
 def rotate_key_on_demand(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
         key = find_key(keystore, request["KeyId"])
+        require_customer_managed(keystore, key, "RotateKeyOnDemand")
         require_state(keystore, key)
         _rotatable(keystore, key, "RotateKeyOnDemand")
         done = sum(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from qkms_cli.errors import InvalidMarkerException, TagException
 from qkms_cli.service import handles
 from qkms_cli.service.common import find_key, require_state
+from qkms_cli.service.managed import require_customer_managed
 
 if TYPE_CHECKING:
     from qkms_cli.store.keystore import Keystore
@@ -35,6 +36,7 @@ def check_new_tags(tags: list[dict[str, str]], existing: set[str]) -> dict[str, 
 def tag_resource(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
         key = find_key(keystore, request["KeyId"])
+        require_customer_managed(keystore, key, "TagResource")
         require_state(keystore, key, "Enabled", "Disabled", "PendingImport")
         tags = check_new_tags(request["Tags"], keystore.tag_keys(key["key_id"]))
         keystore.put_tags(key["key_id"], tags)
@@ -45,6 +47,7 @@ def tag_resource(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
 def untag_resource(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     with keystore.write():
         key = find_key(keystore, request["KeyId"])
+        require_customer_managed(keystore, key, "UntagResource")
         require_state(keystore, key, "Enabled", "Disabled", "PendingImport")
         keystore.delete_tags(key["key_id"], list(request["TagKeys"]))
     return {}
