@@ -437,3 +437,22 @@ def test_import_refusals(keystore: Keystore) -> None:
         do_import(keystore, sym, os.urandom(16))
     assert caught.value.code == "IncorrectKeyMaterialException"
     assert refused(keystore, "EnableKeyRotation", KeyId=sym).code == "KMSInvalidStateException"
+
+
+def test_the_readme_byok_recipe_runs_verbatim(qkms_bin: str, tmp_path: Path, home: Path) -> None:
+    from tests.test_e2e_bin import readme_block, shell
+
+    shell(qkms_bin, readme_block("### Bring your own key material"), tmp_path)
+    key_id = subprocess.run(
+        [qkms_bin, "keys", "list", "--query", "Keys[0].KeyId", "--output", "text"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    described = subprocess.run(
+        [qkms_bin, "keys", "describe", "--key-id", key_id],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(described)["KeyMetadata"]["KeyState"] == "Enabled"

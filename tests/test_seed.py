@@ -331,3 +331,12 @@ def test_serve_seeds_before_it_listens(tmp_path: Path, pems: dict[str, bytes]) -
         assert kms.describe_key(KeyId="alias/dev")["KeyMetadata"]["KeyId"] == IDS["aes"]
     finally:
         server.stop()
+
+
+def test_the_readme_seed_file_loads(qkms: Qkms, tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = text[text.index("### Known keys: seeding") :]
+    document = block[block.index("<<'EOF'\n") + 8 : block.index("\nEOF\n")]
+    (tmp_path / "seed.yaml").write_text(document)
+    result = qkms.ok("keystore", "seed", str(tmp_path / "seed.yaml"))
+    assert result["AliasesCreated"] == ["alias/app"] and len(result["KeysCreated"]) == 2
