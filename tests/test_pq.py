@@ -111,6 +111,23 @@ def test_without_plaintext_and_the_cli_name_ml_kem(qkms: Qkms, tmp_path: Path) -
     assert shown["KeyPairSpec"] == "ML_KEM_1024"
 
 
+def test_an_ml_kem_pair_neither_signs_nor_decrypts(keystore: Keystore) -> None:
+    key_id = call(keystore, "CreateKey")["KeyMetadata"]["KeyId"]
+    pair = call(keystore, "GenerateDataKeyPair", KeyId=key_id, KeyPairSpec="ML_KEM_768")
+    for op, extra in (
+        ("SignWithDataKeyPair", {"Message": b"m", "SigningAlgorithm": "ECDSA_SHA_256"}),
+        (
+            "DecryptWithDataKeyPair",
+            {"CiphertextBlob": b"c", "EncryptionAlgorithm": "RSAES_OAEP_SHA_256"},
+        ),
+    ):
+        error = refused(
+            keystore, op, PrivateKeyCiphertextBlob=pair["PrivateKeyCiphertextBlob"], **extra
+        )
+        assert error.code == "InvalidKeyUsageException"
+        assert "decapsulate-with-data-key-pair" in error.message
+
+
 def test_decapsulate_with_a_pair_that_is_not_ml_kem_is_refused(keystore: Keystore) -> None:
     key_id = call(keystore, "CreateKey")["KeyMetadata"]["KeyId"]
     pair = call(keystore, "GenerateDataKeyPair", KeyId=key_id, KeyPairSpec="ECC_NIST_P256")

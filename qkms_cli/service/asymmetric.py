@@ -227,9 +227,15 @@ def _open_pair(
         )
     if algorithm not in _allowed(pair_spec, usage, member):
         valid = ", ".join(_allowed(pair_spec, usage, member)) or "none"
+        hint = (
+            " An ML-KEM pair neither signs nor decrypts: decapsulate-with-data-key-pair opens "
+            "what was encapsulated to its public key."
+            if pair_spec.startswith("ML_KEM")
+            else ""
+        )
         raise InvalidKeyUsageException(
             f"Algorithm {algorithm} is incompatible with data key pair spec {pair_spec} "
-            f"(valid: {valid})."
+            f"(valid: {valid}).{hint}"
         )
     return key, pair_spec, private
 
