@@ -168,6 +168,19 @@ def test_keys_in_the_config_file_and_its_default_profile(
     assert "as AKIACONFIGONLY000001 from profile cfg in " in named.stderr
 
 
+def test_a_profile_that_assumes_a_role_is_refused_by_name(
+    qkms: Qkms, moto_url: str, aws_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (aws_env / "aws-config").write_text(
+        "[profile deploy]\nregion = us-east-1\nrole_arn = arn:aws:iam::123456789012:role/ci\n"
+        "source_profile = default\n"
+    )
+    monkeypatch.setenv("QKMS_ENDPOINT_URL", moto_url)
+    result = qkms.fails(253, "keys", "list", "--profile", "deploy")
+    assert "The config profile (deploy) gets its credentials through role_arn" in result.stderr
+    assert "aws configure export-credentials" in result.stderr
+
+
 def test_environment_keys_win_unless_a_profile_is_named(
     qkms: Qkms, remote: str, aws_env: Path
 ) -> None:
@@ -335,3 +348,32 @@ def test_blob_members_stay_bytes_both_ways(qkms: Qkms, remote: str, tmp_path: Pa
     assert sealed.exit_code == 0, sealed.stderr
     opened = qkms.ok("decrypt", "--ciphertext-blob", f"fileb://{out}")
     assert unb64(opened["Plaintext"]) == raw
+
+
+def test_pem_out_of_another_endpoints_ciphertext_follows_its_plaintext(
+    qkms: Qkms, remote: str, tmp_path: Path
+) -> None:
+    """An endpoint's own ciphertext has no qkms header: the plaintext decides whether PEM fits."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    der = private.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    key = qkms.new_key()
+    sealed_key = qkms.ok("encrypt", "--key-id", key, "--plaintext", b64(der))["CiphertextBlob"]
+    sealed_data = qkms.ok("encrypt", "--key-id", key, "--plaintext", b64(b"data"))["CiphertextBlob"]
+    out = tmp_path / "key.pem"
+    opened = qkms("decrypt", "--ciphertext-blob", sealed_key, "--plaintext-out", str(out),
+                  "--key-format", "pem")  # fmt: skip
+    assert opened.exit_code == 0, opened.stderr
+    loaded = serialization.load_pem_private_key(out.read_bytes(), password=None)
+    assert loaded.private_numbers() == private.private_numbers()  # type: ignore[union-attr]
+    refused_out = tmp_path / "data.pem"
+    refused = qkms.fails(252, "decrypt", "--ciphertext-blob", sealed_data, "--plaintext-out",
+                         str(refused_out), "--key-format", "pem")  # fmt: skip
+    assert "not a DER private key" in refused.stderr
+    assert not refused_out.exists()

@@ -209,14 +209,20 @@ def check(op: str, request: dict[str, Any], chosen: dict[str, Any]) -> None:
             raise click.BadParameter(f"{parent} is not writable", param_hint=flag)
     outs = {o.member: o for o in FILE_OUTPUTS[op]}
     if chosen["key_format"] == "pem" and any(outs[m].kind == PRIVATE_KEY for m in paths):
-        from qkms_cli.service import keyfiles
-
-        if not keyfiles.holds_private_key(request.get("CiphertextBlob", b"")):
+        if _holds_data(request.get("CiphertextBlob", b"")):
             raise click.BadParameter(
                 "pem applies to keys; this ciphertext holds data, not a data key pair's "
                 "private key, so --plaintext-out writes raw bytes: drop --key-format pem",
                 param_hint="--key-format",
             )
+
+
+def _holds_data(ciphertext: bytes) -> bool:
+    """A qkms blob whose header says it is no private key. Another endpoint's ciphertext (remote
+    mode) says nothing: its plaintext is then made PEM if it is a key, refused if not."""
+    from qkms_cli.service import keyfiles
+
+    return keyfiles.is_qkms_blob(ciphertext) and not keyfiles.holds_private_key(ciphertext)
 
 
 def write(
@@ -237,7 +243,7 @@ def write(
             continue
         kind = outs[member].kind
         if kind == PRIVATE_KEY and key_format == "pem":
-            if not keyfiles.holds_private_key(request.get("CiphertextBlob", b"")):
+            if _holds_data(request.get("CiphertextBlob", b"")):
                 raise click.BadParameter(
                     "pem applies to keys; this ciphertext holds data, not a data key pair's "
                     "private key, so --plaintext-out writes raw bytes: drop --key-format pem",

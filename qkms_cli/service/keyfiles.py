@@ -23,6 +23,15 @@ def encode_key(der: bytes, kind: str, key_format: str) -> bytes:
         ) from None
 
 
+def is_qkms_blob(ciphertext: bytes) -> bool:
+    """Whether the header is a qkms v1 blob's (an endpoint's own ciphertexts are not)."""
+    try:
+        blob.unpack_header(ciphertext)
+    except blob.BlobFormatError:
+        return False
+    return True
+
+
 def holds_private_key(ciphertext: bytes) -> bool:
     """Whether a v1 blob seals the private key of a data key pair (False for anything else)."""
     try:
