@@ -340,6 +340,16 @@ def test_reimport_same_material_opens_old_blobs_other_material_is_refused(
     assert caught.value.code == "IncorrectKeyMaterialException"
     again = do_import(keystore, key_id, material)
     assert again["KeyMaterialId"] == first["KeyMaterialId"]
+    rotations = call(
+        keystore, "ListKeyRotations", KeyId=key_id, IncludeKeyMaterial="ALL_KEY_MATERIAL"
+    )
+    assert [
+        (r["KeyMaterialId"], r["ImportState"], r["KeyMaterialState"])
+        for r in rotations["Rotations"]
+    ] == [(first["KeyMaterialId"], "IMPORTED", "CURRENT")]
+    with pytest.raises(errors.ApiError) as caught:
+        do_import(keystore, key_id, material, KeyMaterialDescription="mine")
+    assert caught.value.code == "UnsupportedOperationException"
     assert call(keystore, "Decrypt", CiphertextBlob=blob)["Plaintext"] == b"before"
     error = refused(keystore, "RotateKeyOnDemand", KeyId=key_id)
     assert error.code == "UnsupportedOperationException" and "origin is EXTERNAL" in error.message

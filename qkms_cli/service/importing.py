@@ -258,6 +258,11 @@ def import_key_material(keystore: Keystore, request: dict[str, Any]) -> dict[str
             raise IncorrectKeyMaterialException(
                 f"KeyMaterialId {request['KeyMaterialId']} is not this key's material ({wanted})."
             )
+    if request.get("KeyMaterialDescription") is not None:
+        raise UnsupportedOperationException(
+            "KeyMaterialDescription is not kept by qkms (it keeps one imported material per key): "
+            "import without it."
+        )
     model, valid_to = _valid_to(keystore, request)
     algorithm, wrapping_key = _open_token(keystore, request["ImportToken"], key["key_id"])
     material = _unwrap_material(algorithm, wrapping_key, request["EncryptedKeyMaterial"])

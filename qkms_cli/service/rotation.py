@@ -183,6 +183,12 @@ def _rotation_entry(key: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
         if row["version"] == key["current_version"]
         else "NON_CURRENT",
     }
+    if key.get("origin") == "EXTERNAL":  # imported material (symmetric keys only rotate)
+        entry["ImportState"] = "IMPORTED"
+        if key.get("expiration_model") is not None:
+            entry["ExpirationModel"] = key["expiration_model"]
+        if key.get("valid_to") is not None:
+            entry["ValidTo"] = timestamp(key["valid_to"])
     if row["rotation_type"] is not None:  # the first material was made, not rotated in
         entry["RotationDate"] = timestamp(row["created"])
         entry["RotationType"] = row["rotation_type"]
