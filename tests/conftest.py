@@ -299,3 +299,37 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+def make_pre_row_mac(home: Path) -> None:
+    """Turn the keystore in home into what qkms wrote before the row_macs migration.
+
+    Key material sealed under the first AAD (key id, version, spec: no public key), no row
+    MACs, no recorded location: a real older keystore, built from today's through its key.
+    """
+    from qkms_cli.engine import wrap
+    from qkms_cli.store.keystore import Keystore, material_aad
+    from qkms_cli.store.migrations import MIGRATIONS
+
+    store = Keystore.open(home)
+    try:
+        key = store.master_key()
+        with store.write():
+            rows = store._all(
+                "SELECT m.key_id, m.version, m.public_key, m.wrapped, k.key_spec "
+                "FROM key_material AS m JOIN keys AS k ON k.key_id = m.key_id"
+            )
+            for row in rows:
+                ids = (row["key_id"], row["version"], row["key_spec"])
+                secret = wrap.unwrap(key, row["wrapped"], material_aad(*ids, row))
+                old = wrap.wrap(key, secret, wrap.secret_aad("key-material", *ids))
+                store._exec(
+                    "UPDATE key_material SET wrapped = ? WHERE key_id = ? AND version = ?",
+                    (old, row["key_id"], row["version"]),
+                )
+            store._exec("ALTER TABLE keys DROP COLUMN row_mac")
+            store._exec("DELETE FROM meta WHERE name IN ('home_binding', 'home_binding_mac')")
+            before = [name for name, _sql in MIGRATIONS].index("0005_row_macs")
+            store._exec(f"PRAGMA user_version = {before}")
+    finally:
+        store.close()

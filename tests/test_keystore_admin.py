@@ -64,6 +64,7 @@ def test_verify_passes_then_lists_swapped_and_edited_rows(qkms: Qkms, home: Path
     assert qkms.ok("keystore", "verify") == {
         "Path": str(home / "keystore.db"),
         "IntegrityCheck": "ok",
+        "KeysChecked": 3,
         "SecretsChecked": 4,
         "PooledPairsChecked": 0,
     }
@@ -144,8 +145,14 @@ def test_rekey_between_modes(
     if target == "keyfile" and old_key is not None:
         assert (home / "master.key").read_bytes() != old_key
     if target != "passphrase" and start == "passphrase":
-        monkeypatch.setenv("QKMS_PASSPHRASE", OLD)  # ignored now: the keystore has no passphrase
-        _opens(qkms, pairs)
+        # A passphrase given to a keystore that has none is refused, never silently ignored;
+        # QKMS_MASTER_KEY (set for the external keystore) opens any keystore and wins.
+        monkeypatch.setenv("QKMS_PASSPHRASE", OLD)
+        if target == "keyfile":
+            refused = qkms.fails(253, "keys", "list")
+            assert "QKMS_PASSPHRASE is set, but the keystore" in refused.stderr
+        else:
+            _opens(qkms, pairs)
 
 
 def test_rekey_needs_the_current_and_the_new_secret(
@@ -205,7 +212,7 @@ def test_rekey_killed_mid_way_keeps_the_old_master_key(
         monkeypatch.setenv("QKMS_PASSPHRASE", OLD)
     qkms.ok("keystore", "init", "--mode", start)
     pairs = _keys_and_blobs(qkms)
-    _rekey_killed(home, start, "row", 3, {"QKMS_PASSPHRASE": OLD})
+    _rekey_killed(home, start, "row", 3, {"QKMS_PASSPHRASE": OLD} if start == "passphrase" else {})
     _opens(qkms, pairs)
     assert qkms.ok("keystore", "verify")["SecretsChecked"] == 5
     if start == "passphrase":

@@ -24,14 +24,20 @@ def test_init_with_passphrase_writes_no_key_file(
 ) -> None:
     made = _passphrase_keystore(qkms, monkeypatch)
     assert made["MasterKeyMode"] == "passphrase"
-    assert made["Kdf"] == {"Name": "scrypt", "N": 16384, "R": 8, "P": 1}
+    # RFC 9106's second recommended option.
+    assert made["Kdf"] == {
+        "Name": "argon2id",
+        "MemoryKiB": 65536,
+        "Iterations": 3,
+        "Parallelism": 4,
+    }
     assert sorted(p.name for p in home.iterdir()) == ["keystore.db"]
     assert oct(home.stat().st_mode & 0o777) == "0o700"
     assert oct((home / "keystore.db").stat().st_mode & 0o777) == "0o600"
     # The stored parameters are what the derivation uses.
     with sqlite3.connect(home / "keystore.db") as conn:
         kdf = conn.execute("SELECT value FROM meta WHERE name = 'kdf'").fetchone()[0]
-    assert '"n": 16384' in kdf and '"salt"' in kdf
+    assert '"kdf": "argon2id", "m": 65536, "t": 3, "p": 4' in kdf and '"salt"' in kdf
 
 
 def test_later_commands_need_the_passphrase(
@@ -153,7 +159,7 @@ def test_derived_key_works_as_qkms_master_key(
     key = qkms.new_key()
     with sqlite3.connect(home / "keystore.db") as conn:
         kdf = conn.execute("SELECT value FROM meta WHERE name = 'kdf'").fetchone()[0]
-    raw = master.derive(PASSPHRASE.encode(), master.ScryptParams.load(kdf))
+    raw = master.derive(PASSPHRASE.encode(), master.load_kdf(kdf))
     monkeypatch.delenv("QKMS_PASSPHRASE")
     monkeypatch.setenv("QKMS_MASTER_KEY", base64.b64encode(raw).decode())
     qkms.ok("encrypt", "--key-id", key, "--plaintext", b64(b"y"))

@@ -62,11 +62,13 @@ def keystore() -> None:
 
 @_command(
     "init",
-    "Make a keystore: a random master.key (default), a passphrase (scrypt), or QKMS_MASTER_KEY.\n\n"
+    "Make a keystore: a random master.key (default), a passphrase (Argon2id), or "
+    "QKMS_MASTER_KEY.\n\n"
     "The mode follows from what is given: --passphrase-file or QKMS_PASSPHRASE make a passphrase "
     "keystore, QKMS_MASTER_KEY an external-key one; --mode passphrase asks on a terminal. A "
     "passphrase keystore keeps no secret on disk, and every later command needs the passphrase "
-    "(QKMS_PASSPHRASE, or a prompt on a terminal).",
+    "(QKMS_PASSPHRASE, or a prompt on a terminal); it must be at least 12 characters. In CI "
+    "prefer QKMS_MASTER_KEY: each passphrase call spends ~0.4 s in Argon2id.",
     "qkms keystore init --mode passphrase --account-id 123456789012",
 )
 @click.option(
@@ -84,6 +86,11 @@ def keystore() -> None:
 @click.option(
     "--account-id", metavar="ID", help="The 12-digit account id in ARNs (default 111122223333)."
 )
+@click.option(
+    "--allow-weak-passphrase",
+    is_flag=True,
+    help="Accept a passphrase shorter than 12 characters (throwaway keystores, tests).",
+)
 def init(
     app: App,
     mode: str | None,
@@ -91,6 +98,7 @@ def init(
     account_id: str | None,
     partition: str | None,
     region: str | None,
+    allow_weak_passphrase: bool,
 ) -> Any:
     from qkms_cli.service import admin
 
@@ -99,9 +107,12 @@ def init(
         mode=mode,
         passphrase_file=passphrase_file,
         account_id=account_id,
-        ask=ask_secret,
+        ask=lambda question, confirm: ask_secret(
+            question, confirm, allow_weak=allow_weak_passphrase
+        ),
         partition=partition,
         region=region,
+        allow_weak_passphrase=allow_weak_passphrase,
     )
 
 
@@ -140,10 +151,25 @@ def verify(app: App) -> Any:
     "--to", "to", type=click.Choice(MODES), help="The new mode (default: the current one)."
 )
 @click.option("--new-passphrase-file", metavar="PATH", help="Read the new passphrase from PATH.")
-def rekey(app: App, to: str | None, new_passphrase_file: str | None) -> Any:
+@click.option(
+    "--allow-weak-passphrase",
+    is_flag=True,
+    help="Accept a new passphrase shorter than 12 characters (throwaway keystores, tests).",
+)
+def rekey(
+    app: App, to: str | None, new_passphrase_file: str | None, allow_weak_passphrase: bool
+) -> Any:
     from qkms_cli.service import admin
 
-    return admin.rekey(app.home, to=to, new_passphrase_file=new_passphrase_file, ask=ask_secret)
+    return admin.rekey(
+        app.home,
+        to=to,
+        new_passphrase_file=new_passphrase_file,
+        ask=lambda question, confirm: ask_secret(
+            question, confirm, allow_weak=allow_weak_passphrase
+        ),
+        allow_weak_passphrase=allow_weak_passphrase,
+    )
 
 
 @_command(

@@ -43,8 +43,7 @@ def _credentials(ask: Ask | None) -> master.Credentials:
 def _kdf(store: Keystore) -> dict[str, Any] | None:
     if store.meta("master_mode") != master.PASSPHRASE:
         return None
-    params = master.ScryptParams.load(store.meta("kdf"))
-    return {"Name": "scrypt", "N": params.n, "R": params.r, "P": params.p}
+    return master.load_kdf(store.meta("kdf")).describe()
 
 
 def _describe(store: Keystore) -> dict[str, Any]:
@@ -110,8 +109,9 @@ def init(
     ask: Ask | None = None,
     partition: str | None = None,
     region: str | None = None,
+    allow_weak_passphrase: bool = False,
 ) -> dict[str, Any]:
-    """Make a keystore; refuse a home that already holds one.
+    """Make a keystore; refuse a home that already holds one, or a passphrase under 12 characters.
 
     partition "aws" (with a region, default us-east-1) makes AWS's ARNs and behaviour; the
     default "verenc" is the seed's.
@@ -139,7 +139,7 @@ def init(
         passphrase = _new_passphrase(
             passphrase_file, "QKMS_PASSPHRASE", ask, "Passphrase for the new keystore"
         )
-        new = master.NewMaster(mode, passphrase=passphrase)
+        new = master.NewMaster(mode, passphrase=passphrase, allow_weak=allow_weak_passphrase)
         creds.passphrase = passphrase
     elif mode == master.EXTERNAL:
         new = master.NewMaster(mode, raw_key=creds.raw_key())
@@ -192,12 +192,20 @@ def verify(home: str | None, *, ask: Ask | None = None) -> dict[str, Any]:
             f"keystore verify found {len(problems)} problem(s) in {store.path}:\n{lines}\n"
             "Restore a backup (qkms keystore restore) or delete the listed keys."
         )
-    return {
+    out: dict[str, Any] = {
         "Path": str(store.path),
         "IntegrityCheck": "ok",
+        "KeysChecked": found["keys"],
         "SecretsChecked": found["secrets"],
         "PooledPairsChecked": found["pooled"],
     }
+    if found["legacy"]:
+        out["Notes"] = [
+            f"{found['legacy']} key row(s) date from before qkms authenticated key metadata: "
+            "their material and public keys check out, and each row is sealed with a MAC at "
+            "its next use (or all at once by `qkms keystore rekey`)."
+        ]
+    return out
 
 
 def rekey(
@@ -206,8 +214,13 @@ def rekey(
     to: str | None = None,
     new_passphrase_file: str | None = None,
     ask: Ask | None = None,
+    allow_weak_passphrase: bool = False,
 ) -> dict[str, Any]:
-    """Re-wrap every secret under a new master key (new passphrase, new key file, or a mode change)."""
+    """Re-wrap every secret under a new master key (new passphrase, new key file, or a mode change).
+
+    A new passphrase is stretched with Argon2id, so rekeying a keystore made with scrypt (to
+    the same passphrase or another) moves it to Argon2id.
+    """
     store = Keystore.open(home, create=False, credentials=_credentials(ask))
     try:
         store.master_key()  # the current secret first: nothing new is asked for before it opens
@@ -226,7 +239,7 @@ def rekey(
                     "Give the new passphrase in QKMS_NEW_PASSPHRASE or --new-passphrase-file "
                     "PATH, or run on a terminal to be asked."
                 )
-            new = master.NewMaster(target, passphrase=passphrase)
+            new = master.NewMaster(target, passphrase=passphrase, allow_weak=allow_weak_passphrase)
         elif target == master.EXTERNAL:
             text = os.environ.get("QKMS_NEW_MASTER_KEY")
             if not text:

@@ -66,10 +66,12 @@ def backup(store: Keystore, dest: Path, *, with_master_key: bool, force: bool) -
     try:
         target = sqlite3.connect(tmp, isolation_level=None)
         try:
+            target.execute("PRAGMA secure_delete = ON")
             # One step (pages=-1): a single read transaction, so the copy is one consistent state.
             store._conn.backup(target)
             # A single self-contained file: no -wal beside it to lose when it is copied.
             target.execute("PRAGMA journal_mode = DELETE")
+            _discard_pool(target)
             check = target.execute("SELECT value FROM meta WHERE name = 'master_check'").fetchone()
             keys = target.execute("SELECT count(*) FROM keys").fetchone()[0]
         finally:
@@ -171,6 +173,7 @@ def restore(
                 write_key_file(path / PENDING_KEY_NAME, key)
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = WAL")
+            _discard_pool(dst)
         except sqlite3.Error as exc:
             raise _translate(exc, db, timeout) from None
         except OSError as exc:
@@ -198,6 +201,26 @@ def restore(
     }
 
 
+def _discard_pool(conn: sqlite3.Connection) -> None:
+    """A copy never keeps pooled pairs: each is handed out once, by the keystore that made it.
+
+    secure_delete (set on the connection) overwrites them; the location is forgotten, so the
+    keystore records its own when first opened.
+    """
+    conn.execute("PRAGMA secure_delete = ON")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if "key_pair_pool" in tables:
+            conn.execute("DELETE FROM key_pair_pool")
+        if "meta" in tables:
+            conn.execute("DELETE FROM meta WHERE name IN ('home_binding', 'home_binding_mac')")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def _connect_target(db: Path, timeout: float, force: bool) -> sqlite3.Connection:
     """A connection to the home's database; a damaged one is moved aside when force is given."""
     for attempt in range(2):
@@ -207,6 +230,7 @@ def _connect_target(db: Path, timeout: float, force: bool) -> sqlite3.Connection
         except sqlite3.Error as exc:
             raise _translate(exc, db, timeout) from None
         try:
+            conn.execute("PRAGMA secure_delete = ON")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return conn
         except sqlite3.DatabaseError as exc:

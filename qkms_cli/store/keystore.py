@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import sqlite3
 import stat
+import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,67 @@ MASTER_CHECK = b"qkms master key check"
 PENDING_KEY_NAME = "master.key.new"
 
 Clock = Callable[[], float]
+
+# The columns of a keys row its MAC covers (see key_mac_fields).
+KEY_MAC_COLUMNS = (
+    "key_id",
+    "created",
+    "key_spec",
+    "key_usage",
+    "key_state",
+    "current_version",
+    "deletion_date",
+    "pending_window_days",
+    "rotation_period_days",
+    "next_rotation",
+    "origin",
+    "key_manager",
+    "expiration_model",
+    "valid_to",
+    "import_fingerprint",
+)
+
+
+def key_mac_fields(row: Mapping[str, Any]) -> list[object]:
+    """What a keys row's MAC covers: each security-relevant column's name and value.
+
+    That is everything deciding what a key may do and which material it uses: its id, spec,
+    usage, state, current material version, deletion date and window, and rotation schedule;
+    not its description. A column whose value is NULL is left out (names keep the message
+    unambiguous), so a nullable column added later (a key policy, say) joins KEY_MAC_COLUMNS
+    without invalidating the rows written before it had a value.
+    """
+    fields: list[object] = []
+    for name in KEY_MAC_COLUMNS:
+        value = row.get(name)
+        if value is not None:
+            fields += [name, value]
+    return fields
+
+
+@functools.cache
+def harden_process() -> None:
+    """No core dumps and no ptrace by the same user, before any secret is in memory (once).
+
+    RLIMIT_CORE 0 stops the kernel writing a core file; PR_SET_DUMPABLE 0 (Linux) also keeps
+    core-dump handlers and same-user debuggers out. Costs ~1-2 ms (ctypes), once a process.
+    """
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - no such limit here
+        pass
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        except (ImportError, OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
+
+
+PR_SET_DUMPABLE = 4  # <linux/prctl.h>
 
 
 def _busy_timeout() -> float:
@@ -76,13 +139,62 @@ def _locate(home: str | os.PathLike[str] | None) -> tuple[Path, bool]:
     return path, True
 
 
-def _check_private(path: Path, *, is_dir: bool) -> None:
-    mode = stat.S_IMODE(path.stat().st_mode)
+def _owner_text(uid: int) -> str:
+    try:
+        import pwd
+
+        return f"uid {uid} ({pwd.getpwuid(uid).pw_name})"
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def _check_stat(path: Path, st: os.stat_result, *, is_dir: bool) -> None:
+    """Refuse what another user owns or can reach (OpenSSH's StrictModes, GnuPG's home check)."""
+    euid = os.geteuid()
+    if st.st_uid != euid:
+        raise KeystoreError(
+            f"{path} belongs to {_owner_text(st.st_uid)}, not to you ({_owner_text(euid)}): "
+            "whoever owns it can read or replace every key in it, so qkms refuses to use it. "
+            "If you made it, fix it with: chown -R "
+            f"{euid} '{path}'; otherwise remove it or choose another --home / QKMS_HOME."
+        )
+    mode = stat.S_IMODE(st.st_mode)
     if mode & 0o077:
         want = "700" if is_dir else "600"
         raise KeystoreError(
             f"{path} is accessible by other users (mode {mode:o}); qkms refuses to use it. "
             f"Fix it with: chmod {want} '{path}'"
+        )
+
+
+def _symlink_refused(path: Path) -> KeystoreError:
+    return KeystoreError(
+        f"{path} is a symbolic link; qkms does not follow links in its keystore (one planted "
+        "there would redirect the keys). Name the real directory with --home or QKMS_HOME, or "
+        "replace the link with the file it points to."
+    )
+
+
+def _check_private(path: Path, *, is_dir: bool) -> None:
+    st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode):
+        raise _symlink_refused(path)
+    _check_stat(path, st, is_dir=is_dir)
+
+
+def _check_parent(path: Path) -> None:
+    """Refuse a home whose parent any user may write without the sticky bit (they could swap it)."""
+    parent = Path(os.path.dirname(os.path.abspath(path)))
+    try:
+        st = os.stat(parent)
+    except OSError:
+        return  # reported when the home is made or opened
+    if st.st_mode & stat.S_IWOTH and not st.st_mode & stat.S_ISVTX:
+        raise KeystoreError(
+            f"The keystore home {path} lies in {parent}, which every user may write to and "
+            "which has no sticky bit: anyone could replace the keystore there. Keep it in a "
+            f"private directory (the default is {default_home()}), or fix the parent with: "
+            f"chmod o-w '{parent}' (or chmod +t '{parent}')."
         )
 
 
@@ -105,11 +217,24 @@ def _translate(exc: sqlite3.Error, path: Path, timeout: float) -> Exception:
 
 
 def prepare_home(home: str | os.PathLike[str] | None, *, create: bool = True) -> Path:
-    """The home directory, made 0700 on first use and refused when other users can reach it."""
+    """The home directory, made 0700 on first use; refused unless it is the user's own.
+
+    It must be a real directory (not a symbolic link), owned by the effective user and closed
+    to others, in a parent that other users cannot write to without the sticky bit.
+    """
     path, explicit = _locate(home)
-    if path.exists() and not path.is_dir():
+    try:
+        st: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise KeystoreError(f"Cannot use the keystore home {path}: {exc.strerror}.") from None
+    if st is not None and stat.S_ISLNK(st.st_mode):
+        raise _symlink_refused(path)
+    if st is not None and not stat.S_ISDIR(st.st_mode):
         raise KeystoreError(f"The keystore home {path} is not a directory.")
-    if not path.exists():
+    _check_parent(path)
+    if st is None:
         if not create:
             raise KeystoreError(
                 f"There is no keystore in {path}. Create one with: qkms keystore init"
@@ -119,28 +244,36 @@ def prepare_home(home: str | os.PathLike[str] | None, *, create: bool = True) ->
                 f"Cannot create the keystore home {path}: its parent directory {path.parent} "
                 "does not exist. Create it first, or check --home / QKMS_HOME."
             )
-    try:
-        # The platform's config dir may not exist yet on a fresh machine; qkms makes it.
-        path.mkdir(mode=0o700, parents=not explicit, exist_ok=True)
-    except OSError as exc:
-        raise KeystoreError(f"Cannot create the keystore home {path}: {exc.strerror}.") from None
-    if not path.is_dir():
-        raise KeystoreError(f"The keystore home {path} is not a directory.")
-    _check_private(path, is_dir=True)
+        try:
+            # The platform's config dir may not exist yet on a fresh machine; qkms makes it.
+            path.mkdir(mode=0o700, parents=not explicit, exist_ok=True)
+            st = os.lstat(path)
+        except OSError as exc:
+            raise KeystoreError(
+                f"Cannot create the keystore home {path}: {exc.strerror}."
+            ) from None
+        if stat.S_ISLNK(st.st_mode):
+            raise _symlink_refused(path)
+        if not stat.S_ISDIR(st.st_mode):
+            raise KeystoreError(f"The keystore home {path} is not a directory.")
+    _check_stat(path, st, is_dir=True)
     return path
 
 
 def create_private(path: Path) -> None:
-    """Create the file (if missing) 0600 before anything writes a byte into it.
+    """Create the file (if missing) 0600 before anything writes a byte into it; check it is ours.
 
     An existing file is not opened: closing any descriptor of a database file drops every POSIX
     lock this process holds on it, including those of its other SQLite connections (`qkms
     serve` keeps one per thread), and SQLite may then checkpoint or reset the WAL under them and
-    lose committed transactions (sqlite.org/howtocorrupt.html, 2.2).
+    lose committed transactions (sqlite.org/howtocorrupt.html, 2.2). It is checked with lstat
+    instead: a symbolic link, another user's file or open modes are refused; the home around it
+    is the user's own and closed to others, so nobody can swap it before SQLite opens it.
     """
     if not os.path.lexists(path):
         try:
-            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+            # O_EXCL never follows a link; O_NOFOLLOW says so twice.
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
         except FileExistsError:
             pass  # another process made it meanwhile; this process holds no lock on it yet
         except OSError as exc:
@@ -154,6 +287,16 @@ def create_private(path: Path) -> None:
             raise OSError(errno.EACCES, os.strerror(errno.EACCES))
     except OSError as exc:
         raise KeystoreError(f"Cannot open {path}: {exc.strerror}.") from None
+
+
+def check_companions(db: Path) -> None:
+    """The database's -wal and -shm files, which SQLite opens itself, must be ours too."""
+    for suffix in ("-wal", "-shm"):
+        companion = Path(f"{db}{suffix}")
+        try:
+            _check_private(companion, is_dir=False)
+        except FileNotFoundError:
+            continue
 
 
 def write_key_file(path: Path, key: bytes) -> None:
@@ -177,14 +320,22 @@ def fsync_dir(path: Path) -> None:
 
 
 def read_key_file(path: Path) -> bytes | None:
-    """A master key file's 32 bytes, None if there is no such file."""
+    """A master key file's 32 bytes, None if there is no such file; never through a link."""
     try:
-        _check_private(path, is_dir=False)
-        key = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except FileNotFoundError:
         return None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _symlink_refused(path) from None
         raise KeystoreError(f"Cannot read the master key {path}: {exc.strerror}.") from None
+    try:
+        _check_stat(path, os.fstat(fd), is_dir=False)
+        key = os.read(fd, 1 << 16)
+    except OSError as exc:
+        raise KeystoreError(f"Cannot read the master key {path}: {exc.strerror}.") from None
+    finally:
+        os.close(fd)
     if len(key) != wrap.MASTER_KEY_SIZE:
         raise KeystoreError(
             f"The master key {path} is damaged ({len(key)} bytes, expected {wrap.MASTER_KEY_SIZE})."
@@ -205,6 +356,38 @@ def opens_verifier(key: bytes, check: bytes | None) -> bool:
 
 def new_verifier(key: bytes) -> bytes:
     return wrap.wrap(key, MASTER_CHECK, wrap.secret_aad("master-check"))
+
+
+class _AlteredError(Exception):
+    """A row that failed authentication; the message says which and what to do."""
+
+    def __init__(self, message: str, short: str | None = None) -> None:
+        super().__init__(message)
+        self.short = short or message
+
+
+def _altered_row(key_id: str) -> KeyUnavailableException:
+    return KeyUnavailableException(
+        f"The keystore row of key {key_id} failed authentication: its state, spec, usage, "
+        "material version or dates were altered outside qkms. Run `qkms keystore verify`; "
+        "restore a backup to get the key back."
+    )
+
+
+def _has_public_half(key_spec: str | None) -> bool:
+    return key_spec is not None and key_spec.startswith(("RSA_", "ECC_", "SM2"))
+
+
+def material_aad(key_id: str, version: int, key_spec: str, row: Mapping[str, Any]) -> bytes:
+    """The AAD of a key's material: its row, and its public key (none for secret-only keys).
+
+    Version 2 of the layout; version 1 (key id, version, spec) sealed keys made before row
+    MACs, which Keystore._seal_legacy_key moves to this one on their first use.
+    """
+    public = row["public_key"]
+    return wrap.secret_aad(
+        "key-material", key_id, version, key_spec, public.hex() if public else "-", version=2
+    )
 
 
 class Keystore:
@@ -231,8 +414,11 @@ class Keystore:
         self._new: master.NewMaster | None = None
         self._new_account_id: str | None = None
         self._new_partition: tuple[str, str | None] = (DEFAULT_PARTITION, None)
+        self._mac_key: tuple[bytes, bytes] | None = None
         # True when this call made the keystore (`keystore init` refuses an existing one).
         self.created = False
+        # Set once the schema is in place and the credentials checked (see write()).
+        self._ready = False
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -255,15 +441,17 @@ class Keystore:
         (QKMS_MASTER_KEY, QKMS_PASSPHRASE, else a random master.key). Keys whose deletion is
         due are purged.
         """
+        harden_process()
         if timeout is None:
             timeout = _busy_timeout()
         path = prepare_home(home, create=create)
         db = path / DB_NAME
-        if not create and not db.exists():
+        if not create and not os.path.lexists(db):
             raise KeystoreError(
                 f"There is no keystore in {path}. Create one with: qkms keystore init"
             )
         create_private(db)
+        check_companions(db)
         try:
             conn = sqlite3.connect(db, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
@@ -285,6 +473,9 @@ class Keystore:
     def _prepare(self, create: bool) -> None:
         conn = self._conn
         conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows (a purged key's material, a used pooled pair) are overwritten with zeros,
+        # not left in free pages; upstream SQLite defaults this off.
+        conn.execute("PRAGMA secure_delete = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise KeystoreError(
@@ -297,7 +488,78 @@ class Keystore:
             )
         if version < SCHEMA_VERSION:
             self._migrate()
+        self._check_credentials()
+        self._ready = True
+        self._check_binding()
         self.purge_expired()
+
+    def _check_credentials(self) -> None:
+        """Refuse a passphrase given to a keystore that has none, rather than ignore it."""
+        creds = self._credentials
+        if creds.passphrase is None or creds.raw_key_text is not None:
+            return
+        mode = self.meta("master_mode")
+        if mode == master.PASSPHRASE:
+            return
+        what = {
+            master.KEYFILE: f"its master key is the file {self.home / MASTER_KEY_NAME}",
+            master.EXTERNAL: "its master key is external (QKMS_MASTER_KEY)",
+        }.get(str(mode), f"its master key mode is {mode}")
+        raise KeystoreError(
+            f"QKMS_PASSPHRASE is set, but the keystore {self.home} has no passphrase ({what}). "
+            "qkms will not ignore it: if this is not the keystore you meant, someone may have "
+            "put another in its place; otherwise unset QKMS_PASSPHRASE."
+        )
+
+    # -- where the keystore lives: a copy or a restore discards the key-pair pool -------------
+
+    def _binding(self) -> str:
+        """Where this keystore's file is: device, inodes of file and home, and the real path."""
+        st = os.stat(self.path)
+        home_st = os.stat(self.home)
+        return f"{st.st_dev}:{st.st_ino}:{home_st.st_ino}:{os.path.realpath(self.home)}"
+
+    def _check_binding(self) -> None:
+        """Discard the pool when the keystore was copied, restored or moved here.
+
+        Pooled private keys are handed out once; a copy of the home (a CI cache, a restored
+        backup) would hand the same ones out again. The keystore's location is kept in meta
+        (`home_binding`); when it differs from where the file is now, the pool is emptied and
+        the new location recorded. take_pairs also wants the location's MAC, so an edited
+        `home_binding` cannot keep a copied pool either.
+        """
+        current = self._binding()
+        if self.meta("home_binding") == current:
+            return
+        with self.write():
+            if self.meta("home_binding") == current:
+                return
+            if self._has_table("key_pair_pool"):
+                self._exec("DELETE FROM key_pair_pool")
+            self._set_meta("home_binding", current)
+            self._exec("DELETE FROM meta WHERE name = 'home_binding_mac'")
+
+    def binding_authentic(self) -> bool:
+        """Whether the recorded location is this one and carries its MAC (needs the master key)."""
+        current = self._binding()
+        if self.meta("home_binding") != current:
+            return False
+        return self.check_row_mac(
+            "home-binding", [current], self.meta("home_binding_mac"), retry=False
+        )
+
+    def seal_binding(self) -> None:
+        """Record this location with its MAC; call inside a write transaction."""
+        current = self._binding()
+        self._set_meta("home_binding", current)
+        self._set_meta("home_binding_mac", self.row_mac("home-binding", [current]))
+
+    def _set_meta(self, name: str, value: Any) -> None:
+        self._exec(
+            "INSERT INTO meta (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
 
     def _migrate(self) -> None:
         conn = self._conn
@@ -349,11 +611,11 @@ class Keystore:
         self._master, self._master_check = key, check
         self.created = True
 
-    def _make_master(self, new: master.NewMaster) -> tuple[bytes, master.ScryptParams | None]:
+    def _make_master(self, new: master.NewMaster) -> tuple[bytes, master.KdfParams | None]:
         """A new master key; a new key file goes to master.key.new until the caller commits."""
         if new.mode == master.PASSPHRASE:
             assert new.passphrase is not None
-            params = master.ScryptParams.new()
+            params = master.new_kdf()
             return master.derive(new.passphrase, params), params
         if new.mode == master.EXTERNAL:
             assert new.raw_key is not None
@@ -398,6 +660,59 @@ class Keystore:
             key = self.master_key()
         return key
 
+    def _rekeyed_meanwhile(self) -> bool:
+        """Whether another process rekeyed since this one read the master key (then forget it)."""
+        if self._master is None or self.meta("master_check") == self._master_check:
+            return False
+        self._master = None
+        return True
+
+    def master_at_hand(self) -> bool:
+        """Whether the master key is known or can be had without asking anyone.
+
+        Then reads that decide nothing secret (DescribeKey, blob inspect) check row MACs too:
+        a key file, QKMS_MASTER_KEY or a given passphrase (QKMS_PASSPHRASE) is at hand. A
+        passphrase keystore opened without its passphrase shows its rows unchecked rather than
+        prompt for a listing; every operation that uses a key's material, or changes a key,
+        checks its row first, and `keystore verify` checks them all.
+        """
+        return (
+            self._master is not None
+            or self._credentials.raw_key_text is not None
+            or self._credentials.passphrase is not None
+            or self.meta("master_mode") == master.KEYFILE
+        )
+
+    # -- row MACs ------------------------------------------------------------------------------
+
+    def _row_mac_key(self) -> bytes:
+        # Inside a write transaction the key is re-checked: a rekey may have just committed.
+        key = self._current_master() if self._conn.in_transaction else self.master_key()
+        if self._mac_key is None or self._mac_key[0] is not key:
+            self._mac_key = (key, wrap.mac_key(key))
+        return self._mac_key[1]
+
+    def row_mac(self, kind: str, values: list[object]) -> bytes:
+        """The MAC to store beside a row: HMAC-SHA256 keyed by HKDF from the master key.
+
+        For any store module's rows (keys here; grants or policies elsewhere): kind names the
+        table or purpose, values list the protected columns (names and values, as
+        key_mac_fields does) in a fixed order. Write it in the same transaction as the row and
+        check it with check_row_mac wherever the row decides anything. Needs the master key
+        (a passphrase keystore asks for it). `keystore rekey` must re-MAC such rows.
+        """
+        return wrap.row_mac(self._row_mac_key(), kind, values)
+
+    def check_row_mac(
+        self, kind: str, values: list[object], mac: object, *, retry: bool = True
+    ) -> bool:
+        """Whether mac is the row MAC of values (see row_mac); retried once across a rekey."""
+        if wrap.check_row_mac(self._row_mac_key(), kind, values, mac):
+            return True
+        if retry and self._rekeyed_meanwhile():
+            return wrap.check_row_mac(self._row_mac_key(), kind, values, mac)
+        return False
+
     def _resolve_master(self, mode: str, check: bytes) -> bytes:
         raw = self._credentials.raw_key()
         if raw is not None:
@@ -417,7 +732,7 @@ class Keystore:
                     f"The keystore {self.home} is protected by a passphrase: set QKMS_PASSPHRASE "
                     "to it, or run on a terminal to be asked (QKMS_MASTER_KEY takes the raw key)."
                 )
-            key = master.derive(passphrase, master.ScryptParams.load(self.meta("kdf")))
+            key = master.derive(passphrase, master.load_kdf(self.meta("kdf")))
             if not opens_verifier(key, check):
                 raise KeystoreError(
                     f"The passphrase is wrong: it does not open the keystore {self.home}."
@@ -495,10 +810,22 @@ class Keystore:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
-        """One write transaction: all of it commits, or none of it does."""
+        """One write transaction: all of it commits, or none of it does.
+
+        A passphrase given in the environment is stretched before the lock is taken: nearly
+        every write checks or writes a row MAC, and Argon2id must not hold other processes up.
+        """
         if self._conn.in_transaction:
             yield
             return
+        creds = self._credentials
+        if (
+            self._ready
+            and self._master is None
+            and creds.passphrase is not None
+            and creds.raw_key_text is None
+        ):
+            self.master_key()
         self._exec("BEGIN IMMEDIATE")
         try:
             yield
@@ -540,7 +867,103 @@ class Keystore:
     # -- keys --------------------------------------------------------------------------------
 
     def get_key(self, key_id: str) -> dict[str, Any] | None:
-        return self._one("SELECT * FROM keys WHERE key_id = ?", (key_id,))
+        """A key's row; its MAC checked whenever the master key is at hand (see master_at_hand).
+
+        KeyUnavailableException when the row was altered outside qkms.
+        """
+        row = self._one("SELECT * FROM keys WHERE key_id = ?", (key_id,))
+        if row is not None and self.master_at_hand():
+            row = self._authentic(row)
+        return row
+
+    def authentic_key(self, key_id: str) -> dict[str, Any]:
+        """A key's row with its MAC checked (the master key is obtained, asked for if need be)."""
+        row = self._one("SELECT * FROM keys WHERE key_id = ?", (key_id,))
+        if row is None:
+            raise KeyUnavailableException(f"Key {key_id} is not in the keystore.")
+        return self._authentic(row)
+
+    def _authentic(self, row: dict[str, Any]) -> dict[str, Any]:
+        if row.get("row_mac") is None:
+            return self._seal_legacy_key(row["key_id"])
+        if not self.check_row_mac("keys", key_mac_fields(row), row["row_mac"]):
+            raise _altered_row(row["key_id"])
+        return row
+
+    def _seal_legacy_key(self, key_id: str) -> dict[str, Any]:
+        """MAC a key row from before row MACs, after checking it the only way it can be checked.
+
+        Such a key's material was sealed under the first AAD, without its public key: each
+        version must open under that AAD (material sealed under today's AAD means a row of
+        this qkms whose MAC was removed), and a stored public key must be the one the private
+        key gives. Its material is then re-sealed under today's AAD and its row MACed, once.
+        """
+        self.master_key()  # a passphrase first, before the write lock is taken
+        with self.write():
+            row = self._one("SELECT * FROM keys WHERE key_id = ?", (key_id,))
+            if row is None:
+                raise KeyUnavailableException(f"Key {key_id} is not in the keystore.")
+            if row.get("row_mac") is not None:  # another process sealed it meanwhile
+                return self._authentic(row)
+            key = self._current_master()
+            for material in self._material_rows(key_id):
+                try:
+                    secret = self._open_legacy(key, row, material)
+                except _AlteredError as exc:
+                    raise KeyUnavailableException(str(exc)) from None
+                aad = material_aad(key_id, material["version"], row["key_spec"], material)
+                self._exec(
+                    "UPDATE key_material SET wrapped = ? WHERE key_id = ? AND version = ?",
+                    (wrap.wrap(key, secret, aad), key_id, material["version"]),
+                )
+            mac = self.row_mac("keys", key_mac_fields(row))
+            self._exec("UPDATE keys SET row_mac = ? WHERE key_id = ?", (mac, key_id))
+        return {**row, "row_mac": mac}
+
+    def _open_legacy(self, key: bytes, row: dict[str, Any], material: dict[str, Any]) -> bytes:
+        """The secret of a pre-row-MAC key's material, or _AlteredError saying what was changed."""
+        where = f"key {row['key_id']} material version {material['version']}"
+        wrapped = material["wrapped"]
+        try:
+            wrap.unwrap(
+                key,
+                wrapped,
+                material_aad(row["key_id"], material["version"], row["key_spec"], material),
+            )
+        except (wrap.UnwrapError, TypeError):
+            pass
+        else:
+            raise _AlteredError(
+                f"The keystore row of key {row['key_id']} lost its MAC: it was altered outside "
+                "qkms. Run `qkms keystore verify`.",
+                f"key {row['key_id']}: its row lost its MAC (altered outside qkms)",
+            )
+        legacy_aad = wrap.secret_aad(
+            "key-material", row["key_id"], material["version"], row["key_spec"]
+        )
+        try:
+            secret = wrap.unwrap(key, wrapped, legacy_aad)
+        except (wrap.UnwrapError, TypeError):
+            raise _AlteredError(
+                f"The stored key material of {where} failed authentication: the keystore row "
+                "was altered. Run `qkms keystore verify`.",
+                f"{where}: failed authentication (altered, moved or damaged)",
+            ) from None
+        public = material["public_key"]
+        if public is not None or _has_public_half(row["key_spec"]):
+            from qkms_cli.engine import keypairs
+
+            try:
+                derived = keypairs.public_der(keypairs.load_private(secret))
+            except (ValueError, TypeError):
+                derived = None
+            if public != derived:
+                raise _AlteredError(
+                    f"The public key stored with {where} is not the one its private key gives: "
+                    "the keystore row was altered. Run `qkms keystore verify`.",
+                    f"{where}: its public key is not its private key's (replaced)",
+                )
+        return secret
 
     def list_keys(self, after: str | None, limit: int) -> list[dict[str, Any]]:
         return self._all(
@@ -549,32 +972,68 @@ class Keystore:
         )
 
     def insert_key(self, row: dict[str, Any]) -> None:
+        """Add a key row and its MAC (the master key is obtained first: derive it outside write)."""
+        self.master_key()
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
-        self._exec(f"INSERT INTO keys ({columns}) VALUES ({marks})", tuple(row.values()))
+        with self.write():
+            self._exec(f"INSERT INTO keys ({columns}) VALUES ({marks})", tuple(row.values()))
+            self._remac_key(row["key_id"])
 
     def update_key(self, key_id: str, **fields: Any) -> None:
+        """Change a key's columns; a protected one only on a row that authenticates, re-MACed."""
+        protected = any(name in KEY_MAC_COLUMNS for name in fields)
+        if protected:
+            self.master_key()
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        self._exec(f"UPDATE keys SET {assignments} WHERE key_id = ?", (*fields.values(), key_id))
+        with self.write():
+            if protected:
+                self.authentic_key(key_id)  # never re-MAC (and so launder) an altered row
+            self._exec(
+                f"UPDATE keys SET {assignments} WHERE key_id = ?", (*fields.values(), key_id)
+            )
+            if protected:
+                self._remac_key(key_id)
+
+    def _remac_key(self, key_id: str) -> None:
+        # The MAC is of the row as SQLite hands it back, so column affinities cannot upset it.
+        row = self._one("SELECT * FROM keys WHERE key_id = ?", (key_id,))
+        if row is not None:
+            mac = self.row_mac("keys", key_mac_fields(row))
+            self._exec("UPDATE keys SET row_mac = ? WHERE key_id = ?", (mac, key_id))
 
     def delete_key(self, key_id: str) -> None:
         self._exec("DELETE FROM keys WHERE key_id = ?", (key_id,))
 
     def purge_expired(self) -> int:
-        """Delete for good every key whose scheduled deletion date has passed."""
+        """Delete for good every key whose scheduled deletion date has passed.
+
+        Only rows that authenticate and say PendingDeletion go: an edited deletion date must
+        not destroy a key. A passphrase keystore purges once its master key is in hand.
+        """
         now = self.now()
         due = self._one(
             "SELECT 1 AS due FROM keys WHERE deletion_date IS NOT NULL AND deletion_date <= ? "
             "LIMIT 1",
             (now,),
         )
-        if due is None:
+        if due is None or not self.master_at_hand():
             return 0
+        purged = 0
         with self.write():
-            cur = self._exec(
-                "DELETE FROM keys WHERE deletion_date IS NOT NULL AND deletion_date <= ?", (now,)
+            rows = self._all(
+                "SELECT * FROM keys WHERE deletion_date IS NOT NULL AND deletion_date <= ?",
+                (now,),
             )
-        return cur.rowcount
+            for row in rows:
+                try:
+                    row = self._authentic(row)
+                except KeyUnavailableException:
+                    continue  # left for `keystore verify` to report
+                if row["key_state"] == "PendingDeletion":
+                    self.delete_key(row["key_id"])
+                    purged += 1
+        return purged
 
     def count_keys(self) -> int:
         row = self._one("SELECT count(*) AS n FROM keys")
@@ -592,8 +1051,11 @@ class Keystore:
         public_key: bytes | None = None,
         rotation_type: str | None = None,
     ) -> None:
-        aad = wrap.secret_aad("key-material", key_id, version, key_spec)
+        """Store a key's material version, sealed with its public key in the AAD."""
+        self.master_key()
+        aad = material_aad(key_id, version, key_spec, {"public_key": public_key})
         with self.write():
+            self.authentic_key(key_id)  # a row from before row MACs is sealed first
             wrapped = wrap.wrap(self._current_master(), secret, aad)
             self._exec(
                 "INSERT INTO key_material"
@@ -602,42 +1064,49 @@ class Keystore:
                 (key_id, version, self.now(), rotation_type, public_key, wrapped),
             )
 
-    def material(self, key_id: str, version: int, key_spec: str) -> bytes:
-        """The plaintext key material of one version; KeyUnavailableException if it is unusable."""
-        row = self._one(
-            "SELECT wrapped FROM key_material WHERE key_id = ? AND version = ?", (key_id, version)
+    def _material_rows(self, key_id: str) -> list[dict[str, Any]]:
+        return self._all(
+            "SELECT version, public_key, wrapped FROM key_material WHERE key_id = ? "
+            "ORDER BY version",
+            (key_id,),
         )
-        if row is None:
-            raise KeyUnavailableException(
-                f"Key material version {version} of key {key_id} is not in the keystore."
-            )
-        aad = wrap.secret_aad("key-material", key_id, version, key_spec)
+
+    def _open_material(self, key_id: str, version: int) -> tuple[bytes, bytes | None]:
+        """(secret, public key) of one version, both authenticated, with the key's row."""
         for _attempt in range(2):
-            try:
-                return wrap.unwrap(self.master_key(), row["wrapped"], aad)
-            except wrap.UnwrapError:
-                if self.meta("master_check") == self._master_check:
-                    break
-                # Another process rekeyed the keystore since this one read its master key.
-                self._master = None
-                row = (
-                    self._one(
-                        "SELECT wrapped FROM key_material WHERE key_id = ? AND version = ?",
-                        (key_id, version),
-                    )
-                    or row
+            master_key = self.master_key()
+            key = self.authentic_key(key_id)
+            row = self._one(
+                "SELECT public_key, wrapped FROM key_material WHERE key_id = ? AND version = ?",
+                (key_id, version),
+            )
+            if row is None:
+                raise KeyUnavailableException(
+                    f"Key material version {version} of key {key_id} is not in the keystore."
                 )
+            aad = material_aad(key_id, version, key["key_spec"], row)
+            try:
+                return wrap.unwrap(master_key, row["wrapped"], aad), row["public_key"]
+            except wrap.UnwrapError:
+                # Another process may have rekeyed the keystore since this one read its key.
+                if not self._rekeyed_meanwhile():
+                    break
         raise KeyUnavailableException(
             f"The stored key material of key {key_id} (version {version}) failed "
             "authentication: the keystore row was altered. Run `qkms keystore verify`."
         )
 
+    def material(self, key_id: str, version: int, key_spec: str) -> bytes:
+        """The plaintext key material of one version; KeyUnavailableException if it is unusable.
+
+        The key's row is authenticated first (its MAC), so a row edited to re-enable a key or
+        to undo a rotation is refused here even when the caller read it unchecked.
+        """
+        return self._open_material(key_id, version)[0]
+
     def public_key(self, key_id: str, version: int) -> bytes | None:
-        row = self._one(
-            "SELECT public_key FROM key_material WHERE key_id = ? AND version = ?",
-            (key_id, version),
-        )
-        return None if row is None else row["public_key"]
+        """A key version's public key, authenticated: it is part of its private key's AAD."""
+        return self._open_material(key_id, version)[1]
 
     def list_material(self, key_id: str, after: int, limit: int) -> list[dict[str, Any]]:
         return self._all(
@@ -726,14 +1195,33 @@ class Keystore:
 
     def _secret_rows(self) -> list[dict[str, Any]]:
         return self._all(
-            "SELECT m.key_id, m.version, k.key_spec, m.wrapped FROM key_material AS m "
-            "LEFT JOIN keys AS k ON k.key_id = m.key_id ORDER BY m.key_id, m.version"
+            "SELECT key_id, version, public_key, wrapped FROM key_material ORDER BY key_id, version"
         )
 
-    def verify(self) -> dict[str, Any]:
-        """SQLite's integrity check, then every stored secret authenticated.
+    def _key_rows(self) -> dict[str, dict[str, Any]]:
+        return {r["key_id"]: r for r in self._all("SELECT * FROM keys ORDER BY key_id")}
 
-        Returns {"secrets": checked, "pooled": pooled pairs checked, "problems": [...]}.
+    def _open_stored(
+        self, master_key: bytes, key_row: dict[str, Any], material: dict[str, Any]
+    ) -> bytes:
+        """Open a material row as its key row says: today's AAD, or the pre-row-MAC way."""
+        if key_row.get("row_mac") is None:
+            return self._open_legacy(master_key, key_row, material)
+        aad = material_aad(key_row["key_id"], material["version"], key_row["key_spec"], material)
+        try:
+            return wrap.unwrap(master_key, material["wrapped"], aad)
+        except (wrap.UnwrapError, TypeError):
+            raise _AlteredError(
+                f"key {key_row['key_id']} material version {material['version']}: failed "
+                "authentication (altered, moved or damaged, or its public key replaced)"
+            ) from None
+
+    def verify(self) -> dict[str, Any]:
+        """SQLite's integrity check, then every key row's MAC and every stored secret.
+
+        Returns {"keys": key rows checked, "legacy": rows from before row MACs (checked the
+        old way, sealed at first use), "secrets": checked, "pooled": pooled pairs checked,
+        "problems": [...]}.
         """
         problems: list[str] = []
         try:
@@ -751,20 +1239,37 @@ class Keystore:
                 "is missing"
                 for r in missing
             ]
+            keys = self._key_rows()
             secrets = self._secret_rows()
         except KeystoreError as exc:
-            return {"secrets": 0, "pooled": 0, "problems": [*problems, exc.message]}
+            return {
+                "keys": 0,
+                "legacy": 0,
+                "secrets": 0,
+                "pooled": 0,
+                "problems": [*problems, exc.message],
+            }
         key = self.master_key()
-        for row in secrets:
-            where = f"key {row['key_id']} material version {row['version']}"
-            if row["key_spec"] is None:
+        mac_key = wrap.mac_key(key)
+        legacy = 0
+        for row in keys.values():
+            if row.get("row_mac") is None:
+                legacy += 1
+            elif not wrap.check_row_mac(mac_key, "keys", key_mac_fields(row), row["row_mac"]):
+                problems.append(
+                    f"key {row['key_id']}: its row (state, spec, usage, material version or "
+                    "dates) failed authentication: altered outside qkms"
+                )
+        for material in secrets:
+            where = f"key {material['key_id']} material version {material['version']}"
+            key_row = keys.get(material["key_id"])
+            if key_row is None:
                 problems.append(f"{where}: no such key")
                 continue
-            aad = wrap.secret_aad("key-material", row["key_id"], row["version"], row["key_spec"])
             try:
-                wrap.unwrap(key, row["wrapped"], aad)
-            except (wrap.UnwrapError, TypeError):
-                problems.append(f"{where}: failed authentication (altered, moved or damaged)")
+                self._open_stored(key, key_row, material)
+            except _AlteredError as exc:
+                problems.append(exc.short)
         pooled, pool_problems = 0, []
         if self._has_table("key_pair_pool"):
             from qkms_cli.store import pool
@@ -780,14 +1285,22 @@ class Keystore:
                 pool_problems += access_keys.verify(self, key)[1]
             except KeystoreError as exc:
                 pool_problems.append(exc.message)
-        return {"secrets": len(secrets), "pooled": pooled, "problems": problems + pool_problems}
+        return {
+            "keys": len(keys),
+            "legacy": legacy,
+            "secrets": len(secrets),
+            "pooled": pooled,
+            "problems": problems + pool_problems,
+        }
 
     def rekey(
         self, new: master.NewMaster, *, _fault: Callable[[str], None] | None = None
     ) -> dict[str, Any]:
-        """Re-wrap every secret under a new master key in one transaction.
+        """Re-wrap every secret and re-MAC every row under a new master key, in one transaction.
 
         Returns {"old_mode": ..., "secrets": re-wrapped key materials, "pooled": pooled pairs}.
+        Nothing is rekeyed unless every row authenticates; rows from before row MACs come out
+        sealed and MACed like new ones.
 
         A new key file is written as master.key.new before the commit and moved into place after
         it; until then the old master.key opens the old keystore, and a process that finds the
@@ -801,46 +1314,70 @@ class Keystore:
                 raise KeystoreError(
                     "Another process rekeyed the keystore meanwhile; run the command again."
                 )
+            binding_ok = self.binding_authentic()
             key, params = self._make_master(new)
+            old_mac, new_mac = wrap.mac_key(old_key), wrap.mac_key(key)
+            keys = self._key_rows()
+            for row in keys.values():
+                mac = row.get("row_mac")
+                if mac is not None and not wrap.check_row_mac(
+                    old_mac, "keys", key_mac_fields(row), mac
+                ):
+                    raise KeystoreError(
+                        f"The row of key {row['key_id']} does not authenticate, so the keystore "
+                        "was not rekeyed. Run `qkms keystore verify`."
+                    )
             rows = self._secret_rows()
             for row in rows:
-                aad = wrap.secret_aad(
-                    "key-material", row["key_id"], row["version"], row["key_spec"]
-                )
+                key_row = keys.get(row["key_id"])
                 try:
-                    secret = wrap.unwrap(old_key, row["wrapped"], aad)
-                except (wrap.UnwrapError, TypeError):
+                    if key_row is None:
+                        raise _AlteredError("no such key")
+                    secret = self._open_stored(old_key, key_row, row)
+                except _AlteredError:
                     raise KeystoreError(
                         f"Key {row['key_id']} material version {row['version']} does not "
                         "authenticate, so the keystore was not rekeyed. Run `qkms keystore verify`."
                     ) from None
+                aad = material_aad(row["key_id"], row["version"], key_row["key_spec"], row)
                 self._exec(
                     "UPDATE key_material SET wrapped = ? WHERE key_id = ? AND version = ?",
                     (wrap.wrap(key, secret, aad), row["key_id"], row["version"]),
                 )
                 if _fault is not None:
                     _fault("row")
+            self._many(
+                "UPDATE keys SET row_mac = ? WHERE key_id = ?",
+                [
+                    (wrap.row_mac(new_mac, "keys", key_mac_fields(r)), key_id)
+                    for key_id, r in keys.items()
+                ],
+            )
             pooled = 0
             if self._has_table("key_pair_pool"):
                 from qkms_cli.store import pool
 
+                if not binding_ok:
+                    self._exec("DELETE FROM key_pair_pool")
                 pooled = pool.rewrap(self, old_key, key)
             if self._has_table("access_keys"):
                 from qkms_cli.store import access_keys
 
                 access_keys.rewrap(self, old_key, key)
-            check = new_verifier(key)
+            binding = self._binding()
             self._many(
                 "INSERT INTO meta (name, value) VALUES (?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                [("master_mode", new.mode), ("master_check", check)],
+                [
+                    ("master_mode", new.mode),
+                    ("master_check", new_verifier(key)),
+                    ("home_binding", binding),
+                    ("home_binding_mac", wrap.row_mac(new_mac, "home-binding", [binding])),
+                ],
             )
+            check = self.meta("master_check")
             if params is not None:
-                self._many(
-                    "INSERT INTO meta (name, value) VALUES (?, ?) "
-                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                    [("kdf", params.dump())],
-                )
+                self._set_meta("kdf", params.dump())
             else:
                 self._exec("DELETE FROM meta WHERE name = 'kdf'")
         if _fault is not None:
@@ -852,4 +1389,5 @@ class Keystore:
             # beside them by `keystore backup --with-master-key`.
             (self.home / MASTER_KEY_NAME).unlink(missing_ok=True)
         self._master, self._master_check = key, check
+        self._mac_key = None
         return {"old_mode": old_mode, "secrets": len(rows), "pooled": pooled}

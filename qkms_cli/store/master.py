@@ -1,4 +1,4 @@
-"""The keystore's master key: a key file, a passphrase stretched with scrypt, or QKMS_MASTER_KEY."""
+"""The keystore's master key: a key file, a passphrase stretched with Argon2id, or QKMS_MASTER_KEY."""
 
 from __future__ import annotations
 
@@ -8,35 +8,51 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from qkms_cli.engine import wrap
-from qkms_cli.errors import KeystoreError
+from qkms_cli.errors import KeystoreError, ParamValidationError
 
 KEYFILE = "keyfile"
 PASSPHRASE = "passphrase"
 EXTERNAL = "external"
 MODES = (KEYFILE, PASSPHRASE, EXTERNAL)
 
-# scrypt cost: N=2**14, r=8, p=1 (16 MiB) is RFC 7914's interactive setting and measured 31-41 ms
-# per derivation on the 2-CPU CI machine (2**15 took ~80 ms); the issue caps it well under 100 ms.
+# Argon2id cost for new passphrase keystores: RFC 9106 section 4's second recommended option
+# (m=64 MiB, t=3, p=4), measured at ~0.39 s a derivation on the 2-core CI machine under load;
+# 128 MiB took ~0.93 s, too much for every call of a passphrase keystore.
+ARGON2_MEMORY_KIB = 64 * 1024
+ARGON2_ITERATIONS = 3
+ARGON2_LANES = 4
+# scrypt, what keystores made before Argon2id use (still read; `keystore rekey` upgrades them):
+# N=2**14, r=8, p=1 (16 MiB), RFC 7914's interactive setting.
 SCRYPT_N = 1 << 14
 SCRYPT_R = 8
 SCRYPT_P = 1
 SALT_SIZE = 16
+# Shorter passphrases are refused (exit 252) unless --allow-weak-passphrase is given.
+MIN_PASSPHRASE_CHARS = 12
 # A passphrase file is a few bytes; reading stops here so a wrong path cannot eat the memory.
 MAX_PASSPHRASE_FILE = 64 * 1024
 
 Prompt = Callable[[str], "str | None"]
 
 
+def _damaged() -> KeystoreError:
+    return KeystoreError(
+        "The keystore's passphrase parameters (meta 'kdf') are damaged; restore a backup."
+    )
+
+
 @dataclass(frozen=True)
 class ScryptParams:
-    """The stored derivation parameters; the salt is not secret."""
+    """scrypt's stored parameters (keystores made before Argon2id); the salt is not secret."""
 
     salt: bytes
     n: int = SCRYPT_N
     r: int = SCRYPT_R
     p: int = SCRYPT_P
+    name = "scrypt"
 
     @classmethod
     def new(cls) -> ScryptParams:
@@ -46,35 +62,134 @@ class ScryptParams:
         salt = base64.b64encode(self.salt).decode()
         return json.dumps({"kdf": "scrypt", "n": self.n, "r": self.r, "p": self.p, "salt": salt})
 
+    def describe(self) -> dict[str, Any]:
+        return {"Name": "scrypt", "N": self.n, "R": self.r, "P": self.p}
+
+    def derive(self, passphrase: bytes) -> bytes:
+        from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+        kdf = Scrypt(salt=self.salt, length=wrap.MASTER_KEY_SIZE, n=self.n, r=self.r, p=self.p)
+        return kdf.derive(passphrase)
+
     @classmethod
-    def load(cls, text: str | bytes | None) -> ScryptParams:
-        try:
-            data = json.loads(text or "")
-            params = cls(
-                base64.b64decode(data["salt"], validate=True), data["n"], data["r"], data["p"]
-            )
-        except (ValueError, KeyError, TypeError, binascii.Error):
-            params = None
+    def from_dict(cls, data: dict[str, Any], salt: bytes) -> ScryptParams:
+        params = cls(salt, data["n"], data["r"], data["p"])
         # Bounds, so that an edited row cannot make one derivation take gigabytes or hours.
         if (
-            params is None
-            or data.get("kdf") != "scrypt"
-            or not all(type(v) is int for v in (params.n, params.r, params.p))
+            not all(type(v) is int for v in (params.n, params.r, params.p))
             or not (2 <= params.n <= 1 << 20 and params.n & (params.n - 1) == 0)
             or not (1 <= params.r <= 32 and 1 <= params.p <= 16)
         ):
-            raise KeystoreError(
-                "The keystore's passphrase parameters (meta 'kdf') are damaged; restore a backup."
-            )
+            raise _damaged()
+        return params
+
+    @classmethod
+    def load(cls, text: str | bytes | None) -> ScryptParams:
+        params = load_kdf(text)
+        if not isinstance(params, cls):
+            raise _damaged()
         return params
 
 
-def derive(passphrase: bytes, params: ScryptParams) -> bytes:
-    """The master key from a passphrase: scrypt with the keystore's stored salt and cost."""
-    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+@dataclass(frozen=True)
+class Argon2Params:
+    """Argon2id's stored parameters (RFC 9106); the salt is not secret."""
 
-    kdf = Scrypt(salt=params.salt, length=wrap.MASTER_KEY_SIZE, n=params.n, r=params.r, p=params.p)
-    return kdf.derive(passphrase)
+    salt: bytes
+    memory_kib: int = ARGON2_MEMORY_KIB
+    iterations: int = ARGON2_ITERATIONS
+    lanes: int = ARGON2_LANES
+    name = "argon2id"
+
+    @classmethod
+    def new(cls) -> Argon2Params:
+        return cls(os.urandom(SALT_SIZE))
+
+    def dump(self) -> str:
+        salt = base64.b64encode(self.salt).decode()
+        return json.dumps(
+            {
+                "kdf": "argon2id",
+                "m": self.memory_kib,
+                "t": self.iterations,
+                "p": self.lanes,
+                "salt": salt,
+            }
+        )
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "Name": "argon2id",
+            "MemoryKiB": self.memory_kib,
+            "Iterations": self.iterations,
+            "Parallelism": self.lanes,
+        }
+
+    def derive(self, passphrase: bytes) -> bytes:
+        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+        kdf = Argon2id(
+            salt=self.salt,
+            length=wrap.MASTER_KEY_SIZE,
+            iterations=self.iterations,
+            lanes=self.lanes,
+            memory_cost=self.memory_kib,
+        )
+        return kdf.derive(passphrase)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], salt: bytes) -> Argon2Params:
+        params = cls(salt, data["m"], data["t"], data["p"])
+        # Bounds: at most 4 GiB and 64 passes, so an edited row cannot make one derivation
+        # take all the memory or hours; at least RFC 9106's floor of 8 KiB per lane.
+        if (
+            not all(type(v) is int for v in (params.memory_kib, params.iterations, params.lanes))
+            or not 1 <= params.lanes <= 64
+            or not 8 * params.lanes <= params.memory_kib <= 4 * 1024 * 1024
+            or not 1 <= params.iterations <= 64
+            or len(salt) < 8
+        ):
+            raise _damaged()
+        return params
+
+
+KdfParams = ScryptParams | Argon2Params
+_KDFS: dict[str, Any] = {"scrypt": ScryptParams, "argon2id": Argon2Params}
+
+
+def load_kdf(text: str | bytes | None) -> KdfParams:
+    """The derivation a passphrase keystore's meta 'kdf' names: Argon2id, or scrypt (older)."""
+    try:
+        data = json.loads(text or "")
+        kind = _KDFS[data["kdf"]]
+        params: KdfParams = kind.from_dict(data, base64.b64decode(data["salt"], validate=True))
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise _damaged() from None
+    return params
+
+
+def new_kdf() -> Argon2Params:
+    """The derivation a new passphrase (keystore init, rekey) gets."""
+    return Argon2Params.new()
+
+
+def derive(passphrase: bytes, params: KdfParams) -> bytes:
+    """The master key from a passphrase, with the keystore's stored salt and cost."""
+    return params.derive(passphrase)
+
+
+def check_strength(passphrase: bytes, *, allow_weak: bool = False) -> None:
+    """Refuse (exit 252) a new passphrase shorter than MIN_PASSPHRASE_CHARS characters."""
+    chars = len(passphrase.decode("utf-8", "surrogateescape"))
+    if chars >= MIN_PASSPHRASE_CHARS or allow_weak:
+        return
+    raise ParamValidationError(
+        f"The passphrase is {chars} character(s) long; qkms needs at least "
+        f"{MIN_PASSPHRASE_CHARS} (a few random words make a good one). For a throwaway "
+        "keystore pass --allow-weak-passphrase to `qkms keystore init` or `qkms keystore rekey`; "
+        "in CI prefer QKMS_MASTER_KEY (32 random bytes, base64).",
+        member="passphrase",
+    )
 
 
 def encode_passphrase(text: str) -> bytes:
@@ -163,6 +278,7 @@ class NewMaster:
     mode: str = KEYFILE
     passphrase: bytes | None = field(default=None, repr=False)
     raw_key: bytes | None = field(default=None, repr=False)
+    allow_weak: bool = False
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -174,6 +290,9 @@ class NewMaster:
                 "A passphrase keystore needs a passphrase: set QKMS_PASSPHRASE, pass "
                 "--passphrase-file PATH, or run on a terminal to be asked."
             )
+        if self.mode == PASSPHRASE:
+            assert self.passphrase is not None
+            check_strength(self.passphrase, allow_weak=self.allow_weak)
         if self.mode == EXTERNAL and self.raw_key is None:
             raise KeystoreError(
                 "An external master key is given in QKMS_MASTER_KEY (32 bytes, base64)."

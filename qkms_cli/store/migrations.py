@@ -86,6 +86,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE keys ADD COLUMN import_fingerprint BLOB;
         """,
     ),
+    (
+        # A MAC over each key's security-relevant columns (Keystore.key_mac_fields). Rows from
+        # before it have none: they are checked the old way and sealed at their first use.
+        "0005_row_macs",
+        """
+        ALTER TABLE keys ADD COLUMN row_mac BLOB;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -24,6 +24,7 @@ def add_pairs(keystore: Keystore, pair_spec: str, pairs: list[Pair]) -> None:
     keystore.master_key()  # a passphrase is asked for before the write lock is taken
     with keystore.write():
         master_key = keystore._current_master()
+        _own_pool(keystore)
         now = keystore.now()
         rows = []
         for public, private in pairs:
@@ -49,6 +50,8 @@ def take_pairs(keystore: Keystore, pair_spec: str, count: int) -> list[Pair]:
     keystore.master_key()
     with keystore.write():
         master_key = keystore._current_master()
+        if not _own_pool(keystore):
+            return []
         rows = keystore._all(
             "SELECT pair_id, public_key, wrapped FROM key_pair_pool WHERE pair_spec = ? "
             "ORDER BY created, pair_id LIMIT ?",
@@ -71,6 +74,19 @@ def take_pairs(keystore: Keystore, pair_spec: str, count: int) -> list[Pair]:
                 ) from None
             pairs.append((row["public_key"], private))
     return pairs
+
+
+def _own_pool(keystore: Keystore) -> bool:
+    """Whether the pool was filled here; if not (a copied home, an edited location), empty it.
+
+    Call inside a write transaction. The keystore's recorded location must be this one and
+    carry its MAC; otherwise every pooled pair is deleted and this location recorded.
+    """
+    if keystore.binding_authentic():
+        return True
+    keystore._exec("DELETE FROM key_pair_pool")
+    keystore.seal_binding()
+    return False
 
 
 def pool_counts(keystore: Keystore) -> dict[str, int]:
