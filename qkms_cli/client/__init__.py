@@ -12,7 +12,7 @@ import os
 import random
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from qkms_cli import errors, sigv4, wire
@@ -94,6 +94,12 @@ class Client:
         self._debug = debug
         self._connection: Any = None
         self._signer: tuple[Credentials, str] | None = None
+        self._proxy = proxy_for(self.url, self._env)
+        if self._proxy is not None and not self._https:
+            # A proxy is sent the whole URL (absolute form) for plain HTTP, and tunnels HTTPS.
+            host = f"[{self._host}]" if ":" in self._host else self._host
+            netloc = host if self._port in (None, 80) else f"{host}:{self._port}"
+            self._path = f"http://{netloc}{self._path}"  # Host as signed: no default port
 
     def note(self, message: str) -> None:
         if self._debug is not None:
@@ -147,13 +153,27 @@ class Client:
         import http.client
 
         timeout = self._timeout(self.settings.connect_timeout)
+        host, port = (self._host, self._port)
+        if self._proxy is not None:
+            self.note(f"through the proxy {self._proxy.shown}")
+            host, port = self._proxy.host, self._proxy.port
         if self._https:
             connection: Any = http.client.HTTPSConnection(
-                self._host, self._port, timeout=timeout, context=self._tls_context()
+                host, port, timeout=timeout, context=self._tls_context()
             )
+            if self._proxy is not None:
+                connection.set_tunnel(self._host, self._port, headers=self._proxy.headers)
         else:
-            connection = http.client.HTTPConnection(self._host, self._port, timeout=timeout)
-        connection.connect()
+            connection = http.client.HTTPConnection(host, port, timeout=timeout)
+        try:
+            connection.connect()
+        except OSError as exc:
+            if self._proxy is None or isinstance(exc, (TimeoutError, _ssl_errors())):
+                raise
+            connection.close()
+            raise EndpointError(
+                f'Failed to connect to proxy URL: "{self._proxy.shown}" ({exc})'
+            ) from None
         connection.sock.settimeout(self._timeout(self.settings.read_timeout))
         return connection
 
@@ -185,6 +205,8 @@ class Client:
         try:
             if self._connection is None:
                 self._connection = self._connect()
+            if self._proxy is not None and not self._https:
+                headers = {**headers, **self._proxy.headers}  # never signed (sigv4 skips it)
             self._connection.request("POST", self._path, body=body, headers=headers)
             response = self._connection.getresponse()
             data = response.read(MAX_RESPONSE + 1)
@@ -273,6 +295,62 @@ class Client:
     @staticmethod
     def _pause(attempt: int) -> None:
         time.sleep(random.uniform(0, BACKOFF_BASE * 2 ** (attempt - 1)))
+
+
+class Proxy(NamedTuple):
+    host: str
+    port: int
+    headers: dict[str, str]  # Proxy-Authorization when the proxy URL carries a user
+    shown: str  # the proxy URL without its password, for messages
+
+
+def proxy_for(url: str, env: dict[str, str]) -> Proxy | None:
+    """The proxy HTTPS_PROXY / HTTP_PROXY (or ALL_PROXY) names for url, unless NO_PROXY covers
+    its host; read as urllib (and so botocore) reads them, lower-case names first."""
+    proxies: dict[str, str] = {}
+    for name, value in env.items():
+        lowered = name.lower()
+        if (
+            value
+            and lowered.endswith("_proxy")
+            and (name == lowered or lowered[:-6] not in proxies)
+        ):
+            proxies[lowered[:-6]] = value
+    parts = urlsplit(url)
+    given = proxies.get(parts.scheme) or proxies.get("all")
+    if not given:
+        return None
+    from urllib.request import proxy_bypass_environment
+
+    if proxy_bypass_environment(parts.hostname or "", proxies):
+        return None
+    if "://" not in given:
+        given = f"http://{given}"
+    proxy = urlsplit(given)
+    try:
+        port = proxy.port or 8080
+    except ValueError:
+        port = 0
+    if proxy.scheme != "http" or not proxy.hostname or not port:
+        raise ConfigError(
+            f"The proxy {proxy.scheme}://{proxy.hostname or ''} for {parts.scheme} is not one qkms "
+            "can use: give HTTPS_PROXY / HTTP_PROXY as http://HOST:PORT."
+        )
+    headers = {}
+    if proxy.username is not None:
+        import base64
+        from urllib.parse import unquote
+
+        user = f"{unquote(proxy.username)}:{unquote(proxy.password or '')}"
+        headers["Proxy-Authorization"] = "Basic " + base64.b64encode(user.encode()).decode()
+    host = f"[{proxy.hostname}]" if ":" in proxy.hostname else proxy.hostname
+    return Proxy(proxy.hostname, port, headers, f"http://{host}:{port}")
+
+
+def _ssl_errors() -> type[Exception]:
+    import ssl
+
+    return ssl.SSLError
 
 
 class _DroppedError(QkmsError):
