@@ -351,6 +351,8 @@ def test_reimport_same_material_opens_old_blobs_other_material_is_refused(
         do_import(keystore, key_id, material, KeyMaterialDescription="mine")
     assert caught.value.code == "UnsupportedOperationException"
     assert call(keystore, "Decrypt", CiphertextBlob=blob)["Plaintext"] == b"before"
+    status = call(keystore, "GetKeyRotationStatus", KeyId=key_id)
+    assert status["KeyRotationEnabled"] is False
     error = refused(keystore, "RotateKeyOnDemand", KeyId=key_id)
     assert error.code == "UnsupportedOperationException" and "origin is EXTERNAL" in error.message
     # Reimporting while Enabled changes only the expiration.

@@ -69,7 +69,8 @@ def current_key(keystore: Keystore, key: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rotatable(keystore: Keystore, key: dict[str, Any], op: str) -> None:
-    if key.get("origin") == "EXTERNAL" and op != "ListKeyRotations":
+    # Reading an imported key's rotation status is allowed (it never rotates: false).
+    if key.get("origin") == "EXTERNAL" and op not in ("ListKeyRotations", "GetKeyRotationStatus"):
         # qkms imports one material per key, so imported keys do not rotate.
         raise UnsupportedOperationException(
             f"{key_arn(keystore, key['key_id'])} origin is EXTERNAL which is not valid for this "
