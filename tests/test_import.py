@@ -378,6 +378,16 @@ def test_expired_material_turns_the_key_back_to_pending_import(
     assert call(keystore, "DescribeKey", KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingImport"
     do_import(keystore, key_id, material)
     assert call(keystore, "Decrypt", CiphertextBlob=blob)["Plaintext"] == b"soon gone"
+    # Material that expires while its key waits for deletion goes; the key stays pending deletion.
+    do_import(
+        keystore, key_id, material, ExpirationModel="KEY_MATERIAL_EXPIRES", ValidTo=clock.now + DAY
+    )
+    call(keystore, "ScheduleKeyDeletion", KeyId=key_id, PendingWindowInDays=30)
+    clock.advance(days=2)
+    assert (
+        call(keystore, "DescribeKey", KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+    )
+    assert keystore.verify()["problems"] == []
 
 
 def test_import_tokens(keystore: Keystore, clock: Clock) -> None:

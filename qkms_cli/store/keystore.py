@@ -1232,7 +1232,9 @@ class Keystore:
             missing = self._all(
                 "SELECT k.key_id, k.current_version FROM keys AS k LEFT JOIN key_material AS m "
                 "ON m.key_id = k.key_id AND m.version = k.current_version "
-                "WHERE m.key_id IS NULL AND k.key_state != 'PendingImport'"
+                "WHERE m.key_id IS NULL AND k.key_state != 'PendingImport' "
+                # Imported material that expired while its key waited for deletion is gone too.
+                "AND NOT (k.key_state = 'PendingDeletion' AND k.origin = 'EXTERNAL')"
             )
             problems += [
                 f"key {r['key_id']}: its current material (version {r['current_version']}) "
