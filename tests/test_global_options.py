@@ -247,3 +247,12 @@ def test_local_only_commands_refuse_an_endpoint(
     assert "local keystore only" in qkms.fails(252, *words).stderr
     assert not home.exists()  # nothing was made or touched
     assert qkms(*words, "--help").exit_code == 0  # help still reads
+
+
+def test_key_completion_offers_no_local_keys_when_operations_go_elsewhere(
+    qkms: Qkms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = qkms.new_key()
+    assert key in qkms("__complete-keys").stdout.split()
+    monkeypatch.setenv("QKMS_ENDPOINT_URL", "http://127.0.0.1:9")
+    assert qkms("__complete-keys").stdout == ""

@@ -14,7 +14,8 @@ MAX_ALIASES = 1000
     hidden=True,
     help=(
         "Print the alias names and key ids of the keystore, one a line, for shell completion. "
-        "Prints nothing, and never creates a keystore, when there is none or it cannot be read.\n\n"
+        "Prints nothing, and never creates a keystore, when there is none or it cannot be read, "
+        "or when QKMS_ENDPOINT_URL sends operations elsewhere.\n\n"
         "\b\nExample:\n  qkms __complete-keys --aliases-only"
     ),
 )
@@ -22,10 +23,14 @@ MAX_ALIASES = 1000
 @click.option("--aliases-only", is_flag=True, help="Only alias names (for --alias-name).")
 @click.pass_context
 def complete_keys(ctx: click.Context, home: str | None, aliases_only: bool) -> None:
+    import os
+
     from qkms_cli import service
     from qkms_cli.cli import app_of
     from qkms_cli.errors import QkmsError
 
+    if os.environ.get("QKMS_ENDPOINT_URL"):
+        return  # the keys are the endpoint's, not this keystore's: offer none rather than wrong ones
     words: list[str] = []
     try:
         keystore = service.open_keystore(home or app_of(ctx).home, create=False)
