@@ -113,6 +113,17 @@ class Peer:
                 self.bodies[op] = None
                 print(f"  {self.name} cannot {op}: {exc.response['Error'].get('Code')}")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) of the server and every process under it, so far."""
+        total = 0
+        for pid in [self.proc.pid, *_descendants(self.proc.pid)]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -164,8 +175,31 @@ def start_moto() -> Peer:
     return Peer("moto_server", url, proc)
 
 
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for child in _children(pid):
+        found += [child, *_descendants(child)]
+    return found
+
+
+def measure(
+    peer: Peer, op: str, body: bytes, connections: int, duration: float, lua_dir: Path
+) -> dict[str, Any]:
+    """One wrk run, with the server's CPU time per request (steadier than rates on a busy box)."""
+    before = peer.cpu_seconds()
+    result = wrk(peer.url, op, body, connections, duration, lua_dir, warm=False)
+    result["cpu_ms"] = 1000 * (peer.cpu_seconds() - before) / max(result["requests"], 1)
+    return result
+
+
 def wrk(
-    url: str, op: str, body: bytes, connections: int, duration: float, lua_dir: Path
+    url: str,
+    op: str,
+    body: bytes,
+    connections: int,
+    duration: float,
+    lua_dir: Path,
+    warm: bool = True,
 ) -> dict[str, Any]:
     from qkms_cli import sigv4
 
@@ -189,7 +223,8 @@ def wrk(
     )
     threads = max(1, min(connections // 32, 2)) if connections > 1 else 1
     base = ["wrk", "-t", str(threads), "-c", str(connections), "-s", str(script), "--latency"]
-    subprocess.run([*base, "-d", "1s", url], capture_output=True, check=True)  # warm-up
+    if warm:
+        subprocess.run([*base, "-d", "1s", url], capture_output=True, check=True)
     out = subprocess.run(
         [*base, "-d", f"{duration:g}s", "--timeout", "10s", url],
         capture_output=True,
@@ -211,12 +246,14 @@ def _ms(text: str) -> float:
 
 def parse_wrk(out: str) -> dict[str, Any]:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+    requests = int(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out)[1])  # type: ignore[index]
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out)[1])  # type: ignore[index]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors:(.*)", out)
     return {
         "rps": rps,
+        "requests": requests,
         "p50": p50,
         "p99": p99,
         "non2xx": int(bad[1]) if bad else 0,
@@ -227,7 +264,9 @@ def parse_wrk(out: str) -> dict[str, Any]:
 def cell(result: dict[str, Any] | None) -> str:
     if result is None:
         return "n/a"
-    text = f"{result['rps']:8.0f}/s p50 {result['p50']:6.2f} ms p99 {result['p99']:6.2f} ms"
+    text = f"{result['rps']:6.0f}/s p50 {result['p50']:5.2f} p99 {result['p99']:6.2f} ms"
+    if "cpu_ms" in result:
+        text += f" cpu {result['cpu_ms']:.2f} ms/req"
     if result["non2xx"]:
         text += f" ({result['non2xx']} non-2xx!)"
     if result["socket_errors"]:
@@ -263,60 +302,63 @@ def profile(peer: Peer, op: str, duration: float, lua_dir: Path) -> None:
 
 
 _BUCKETS = (
-    ("SigV4/JSON/base64 codec (wire.py, json)", ("qkms_cli/wire.py", "json/", "base64")),
-    ("HTTP parsing and uvicorn", ("uvicorn/", "httptools")),
-    ("asyncio / uvloop event loop", ("asyncio/", "uvloop")),
-    ("thread pool hand-off", ("concurrent/futures", "threading.py", "queue.py")),
-    ("SQLite (keystore reads/writes)", ("sqlite3", "store/keystore.py")),
-    ("AES-GCM and key wrapping (cryptography)", ("cryptography/", "engine/")),
+    ("SQLite (keystore reads and writes)", ("sqlite3", "Keystore._exec", "Keystore._all")),
+    ("AES-GCM, key wrapping, hashing", ("cryptography/", "qkms_cli/engine/", "_sha256")),
+    ("JSON and base64 (wire.py)", ("qkms_cli/wire.py", "json/", "base64")),
+    ("SigV4", ("qkms_cli/sigv4.py",)),
     ("request validation (model)", ("service/validate.py",)),
     ("operation handlers (service)", ("qkms_cli/service/",)),
-    ("ASGI app (server/app.py)", ("qkms_cli/server/",)),
+    ("thread pool hand-off", ("concurrent/futures", "threading.py", "asyncio/futures.py")),
+    ("uvicorn's HTTP protocol (Python side)", ("uvicorn/",)),
+    ("ASGI adapter (server/app.py)", ("qkms_cli/server/",)),
+    ("asyncio", ("asyncio/",)),
 )
 
 
 def summarize_profile(raw: str) -> None:
-    """Collapsed stacks -> share of busy samples by bucket (innermost match) and top functions."""
+    """py-spy's collapsed stacks -> the share of the worker's samples in each part of the code.
+
+    A stack counts for the innermost frame that names a bucket. Pool threads waiting for work are
+    left out; the event loop's own frame (uvloop runs in C: HTTP parsing, socket I/O, and waiting
+    for the next event) is shown apart, as py-spy cannot see inside it.
+    """
     totals: dict[str, int] = {}
     leaves: dict[str, int] = {}
-    busy = 0
+    samples = 0
     for line in raw.splitlines():
         stack, _, count_text = line.rpartition(" ")
-        if not stack or not count_text.isdigit():
+        if not count_text.isdigit():
             continue
         count = int(count_text)
-        frames = stack.split(";")
-        if any("idle" in f or "_worker (concurrent" in frames[-1] for f in frames[-1:]):
-            pass
+        frames = stack.split(";")[1:]  # the first is "thread (id): name"
+        if not frames:
+            continue
         leaf = frames[-1]
-        if re.search(r"\b(select|epoll|wait|_run_once \(asyncio|acquire)\b", leaf) and not any(
-            "qkms_cli" in f for f in frames
+        in_qkms = any("qkms_cli/" in f and "__main__" not in f for f in frames)
+        if not in_qkms and re.search(
+            r"\((threading|queue|selectors)\.py|_worker \(concurrent", leaf
         ):
-            continue  # an idle thread waiting for work
-        busy += count
+            continue  # a pool thread waiting for work
+        samples += count
         leaves[leaf] = leaves.get(leaf, 0) + count
-        for name, marks in _BUCKETS:
-            if any(m in frame for frame in reversed(frames) for m in marks):
-                # the innermost frame that matches any bucket decides
-                innermost = next(
-                    b
-                    for frame in reversed(frames)
-                    for b, ms in _BUCKETS
-                    if any(m in frame for m in ms)
-                )
-                totals[innermost] = totals.get(innermost, 0) + count
-                break
+        if not in_qkms and "Runner.run (asyncio/runners.py" in leaf:
+            name = "event loop, native (uvloop + httptools in C, and idle waits)"
         else:
-            totals["other"] = totals.get("other", 0) + count
-    if not busy:
-        print("profile: no busy samples")
+            name = next(
+                (b for frame in reversed(frames) for b, marks in _BUCKETS
+                 if any(m in frame for m in marks)),
+                "other",
+            )  # fmt: skip
+        totals[name] = totals.get(name, 0) + count
+    if not samples:
+        print("profile: no samples")
         return
-    print(f"\nWhere one worker's busy time goes ({busy} samples, innermost match):")
+    print(f"\nWhere one worker's time goes ({samples} samples):")
     for name, count in sorted(totals.items(), key=lambda kv: -kv[1]):
-        print(f"  {100 * count / busy:5.1f}%  {name}")
-    print("Top leaf functions:")
-    for leaf, count in sorted(leaves.items(), key=lambda kv: -kv[1])[:12]:
-        print(f"  {100 * count / busy:5.1f}%  {leaf[:110]}")
+        print(f"  {100 * count / samples:5.1f}%  {name}")
+    print("Top leaf frames:")
+    for leaf, count in sorted(leaves.items(), key=lambda kv: -kv[1])[:10]:
+        print(f"  {100 * count / samples:5.1f}%  {leaf[:110]}")
 
 
 def _children(pid: int) -> list[int]:
@@ -365,9 +407,11 @@ def main() -> None:
                 for connections in args.connections:
                     for peer in peers:
                         body = peer.bodies.get(op)
+                        if body is not None:  # warm-up, not counted
+                            wrk(peer.url, op, body, connections, 1, lua_dir, warm=False)
                         results[peer.name, op, connections] = (
                             None if body is None
-                            else wrk(peer.url, op, body, connections, args.duration, lua_dir)
+                            else measure(peer, op, body, connections, args.duration, lua_dir)
                         )  # fmt: skip
                     report(op, connections, peers, results)
             summary(args, peers, results)
@@ -387,7 +431,10 @@ def report(op: str, connections: int, peers: list[Peer], results: dict[Any, Any]
         if theirs is None:
             line += " | moto has no GenerateDataKeyPair" if op == "GenerateDataKeyPair" else ""
         elif ours is not None:
-            line += f" | {ours['rps'] / theirs['rps']:.1f}x moto's requests/s"
+            line += (
+                f" | {ours['rps'] / theirs['rps']:.1f}x moto's requests/s, "
+                f"{theirs['cpu_ms'] / ours['cpu_ms']:.1f}x less CPU a request"
+            )
     print(line, flush=True)
 
 
@@ -404,11 +451,20 @@ def summary(args: Any, peers: list[Peer], results: dict[Any, Any]) -> None:
     if len(peers) > 1 and results.get(("moto_server", "GenerateDataKey", 8)):
         moto = results["moto_server", "GenerateDataKey", 8]
         ratio = gdk["rps"] / moto["rps"]
+        cpu_ratio = moto["cpu_ms"] / gdk["cpu_ms"]
         print(
-            f"Target GenerateDataKey at 8 connections: {ratio:.1f}x moto_server's requests/s "
+            f"Target GenerateDataKey at 8 connections: {ratio:.1f}x moto_server's requests/s, "
+            f"{cpu_ratio:.1f}x less server CPU a request "
             f"(target >= 10x: {'met' if ratio >= 10 else 'NOT met'}), p99 {gdk['p99']:.2f} ms "
             f"(target < 20 ms: {'met' if gdk['p99'] < 20 else 'NOT met'})"
         )
+    cores = len(os.sched_getaffinity(0))
+    print(
+        f"GenerateDataKey costs the server {gdk['cpu_ms']:.2f} ms of CPU a request: {cores} idle "
+        f"cores could serve at most ~{1000 * cores / gdk['cpu_ms']:.0f} requests/s "
+        f"({100 * 1000 * cores / gdk['cpu_ms'] / AWS_SYMMETRIC_QUOTA:.0f}% of AWS's default quota "
+        "of 10,000/s), less what the load generator takes"
+    )
     print(
         f"Best symmetric throughput: {best:.0f} requests/s, {100 * best / AWS_SYMMETRIC_QUOTA:.0f}% "
         f"of AWS's default quota of {AWS_SYMMETRIC_QUOTA} requests/s for symmetric operations"

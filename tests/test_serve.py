@@ -495,7 +495,26 @@ def test_sigterm_and_sigint_exit_0_and_reset_needs_the_flag(tmp_path: Path) -> N
         assert (status, json.loads(body)) == (200, {"status": "ok"})
         assert kms.list_keys()["Keys"] == [] and kms.list_aliases()["Aliases"] == []
         kms.create_key()
-    assert srv.stop(signal.SIGINT) == 0, srv.log
+    # A request in flight when the signal comes is finished: the server asked for its body
+    # (100 Continue), then SIGINT, then the body, and the answer is a 200.
+    import socket
+
+    body = json.dumps({"NumberOfBytes": 16}).encode()
+    with socket.create_connection((srv.host, srv.port), timeout=60) as sock:
+        sock.sendall(
+            b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: TrentService.GenerateRandom\r\n"
+            b"Content-Type: application/x-amz-json-1.1\r\nExpect: 100-continue\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+        )
+        assert sock.recv(1024).startswith(b"HTTP/1.1 100 ")
+        srv.proc.send_signal(signal.SIGINT)
+        sock.sendall(body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 "), answer
+    assert len(base64.b64decode(json.loads(answer.split(b"\r\n\r\n", 1)[1])["Plaintext"])) == 16
+    assert srv.proc.wait(timeout=60) == 0, srv.log
     again = Server(tmp_path / "home", workers=2)
     assert len(again.client().list_keys()["Keys"]) == 1
     assert again.stop(signal.SIGTERM) == 0, again.log

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -62,8 +63,14 @@ def key_material_id(key_id: str, version: int) -> str:
 
 
 def _sha256(data: bytes) -> Any:
+    return _sha256_constructor()(data)
+
+
+@functools.cache
+def _sha256_constructor() -> Any:
     # hashlib first loads OpenSSL's bindings, ~2.5 ms of every call's start-up; CPython's own
-    # SHA-256 module gives the same digest at a twentieth of that.
+    # SHA-256 module gives the same digest at a twentieth of that. Looked up once: a failed
+    # import searches the whole path again each time (a long-running `qkms serve` noticed).
     try:
         from _sha2 import sha256  # CPython 3.12 and later
     except ImportError:
@@ -71,7 +78,7 @@ def _sha256(data: bytes) -> Any:
             from _sha256 import sha256  # CPython 3.10 and 3.11
         except ImportError:  # pragma: no cover - another Python
             from hashlib import sha256
-    return sha256(data)
+    return sha256
 
 
 def find_key(keystore: Keystore, ref: str, *, allow_alias: bool = True) -> dict[str, Any]:
