@@ -24,7 +24,8 @@ suites written for moto or LocalStack call between tests.
 
 In a keystore made with `keystore init --partition aws`, ARNs are AWS's and
 GenerateDataKeyPair returns PrivateKeyPlaintext, as AWS does; the default keystore keeps
-private keys inside."""
+private keys inside. A passphrase keystore takes QKMS_PASSPHRASE (or QKMS_MASTER_KEY) from
+the environment, or asks once on a terminal."""
 
 
 def _cores() -> int:

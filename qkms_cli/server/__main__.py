@@ -100,12 +100,29 @@ def _has(module: str) -> bool:
 
 
 def _open_keystore(config: ServeConfig) -> str:
-    """Open (making it on first use, as the CLI does) and unlock the keystore once, up front."""
+    """Open (making it on first use, as the CLI does) and unlock the keystore once, up front.
+
+    A passphrase keystore without QKMS_PASSPHRASE asks on the terminal, once; the answer goes to
+    the workers and their threads through the environment (this process's, never argv).
+    """
     from qkms_cli import service
 
-    store = service.open_keystore(config.home)
+    given: list[str] = []
+
+    def ask(question: str) -> str | None:
+        if not sys.stdin.isatty():
+            return None
+        import getpass
+
+        answer = getpass.getpass(f"{question}: ", stream=sys.stderr)
+        given.append(answer)
+        return answer or None
+
+    store = service.open_keystore(config.home, prompt=ask)
     try:
         store.master_key()
+        if given and given[-1]:
+            os.environ["QKMS_PASSPHRASE"] = given[-1]
         return str(store.path)
     finally:
         store.close()
