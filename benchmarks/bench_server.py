@@ -175,6 +175,14 @@ def start_moto() -> Peer:
     return Peer("moto_server", url, proc)
 
 
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
 def _descendants(pid: int) -> list[int]:
     found = []
     for child in _children(pid):
@@ -280,10 +288,9 @@ def profile(peer: Peer, op: str, duration: float, lua_dir: Path) -> None:
     if not Path(spy).exists():
         print("profile: py-spy is not installed (pip install py-spy)")
         return
-    workers = _children(peer.proc.pid) or [peer.proc.pid]
-    # `qkms serve` execs into the server; with workers, uvicorn's spawned children serve.
-    grand = [g for w in workers for g in _children(w)]
-    pid = (grand or workers)[0]
+    # The busiest process under the server (a uvicorn worker, not multiprocessing's helper).
+    candidates = [peer.proc.pid, *_descendants(peer.proc.pid)]
+    pid = max(candidates, key=_cpu_ticks)
     out = lua_dir / "profile.txt"
     spy_proc = subprocess.Popen(
         [spy, "record", "--pid", str(pid), "--duration", f"{duration:g}", "--rate", "250",
