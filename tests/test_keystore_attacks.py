@@ -518,3 +518,12 @@ def test_an_extended_import_expiry_is_refused(qkms: Qkms, home: Path) -> None:
     )
     _refused(qkms, "encrypt", "--key-id", key, "--plaintext", b64(b"x"))
     _verify_reports(qkms, f"key {key}: its row")
+
+
+def test_turning_core_dumps_off_stays_cheap(home: Path) -> None:
+    """Start-up is a budget: prctl is called without importing ctypes' type machinery."""
+    from tests.test_startup import modules_after
+
+    loaded = modules_after("generate-random", "--number-of-bytes", "8")
+    assert "resource" in loaded and "_ctypes" in loaded
+    assert "ctypes" not in loaded

@@ -16,6 +16,7 @@ from typing import Any
 
 from qkms_cli.engine import wrap
 from qkms_cli.errors import (
+    ApiError,
     DependencyTimeoutException,
     KeystoreError,
     KeyUnavailableException,
@@ -78,7 +79,7 @@ def harden_process() -> None:
     """No core dumps and no ptrace by the same user, before any secret is in memory (once).
 
     RLIMIT_CORE 0 stops the kernel writing a core file; PR_SET_DUMPABLE 0 (Linux) also keeps
-    core-dump handlers and same-user debuggers out. Costs ~1-2 ms (ctypes), once a process.
+    core-dump handlers and same-user debuggers out of the process.
     """
     try:
         import resource
@@ -87,15 +88,38 @@ def harden_process() -> None:
     except (ImportError, ValueError, OSError):  # pragma: no cover - no such limit here
         pass
     if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-        except (ImportError, OSError, AttributeError):  # pragma: no cover - no libc prctl
-            pass
+        _prctl(PR_SET_DUMPABLE, 0)
 
 
 PR_SET_DUMPABLE = 4  # <linux/prctl.h>
+
+
+def _prctl(option: int, value: int) -> int | None:
+    """libc's prctl(option, value, 0, 0, 0), or None where it cannot be called.
+
+    Through _ctypes, the C core of ctypes: importing ctypes itself costs ~1.5 ms more of every
+    command's start-up (measured), for type machinery this one call does not need.
+    """
+    try:
+        import _ctypes
+
+        class _Int(_ctypes._SimpleCData):
+            _type_ = "i"
+
+        class _Function(_ctypes.CFuncPtr):
+            _flags_ = _ctypes.FUNCFLAG_CDECL
+            _restype_ = _Int
+
+        libc = _ctypes.dlopen(None, os.RTLD_NOW)  # type: ignore[arg-type]
+        prctl = _Function(_ctypes.dlsym(libc, "prctl"))
+        return int(prctl(option, value, 0, 0, 0))
+    except (ImportError, AttributeError, OSError, TypeError):  # pragma: no cover
+        try:
+            import ctypes
+
+            return int(ctypes.CDLL(None).prctl(option, value, 0, 0, 0))
+        except (ImportError, AttributeError, OSError):
+            return None
 
 
 def _busy_timeout() -> float:
@@ -366,7 +390,7 @@ class _AlteredError(Exception):
         self.short = short or message
 
 
-def _altered_row(key_id: str) -> KeyUnavailableException:
+def _altered_row(key_id: str) -> ApiError:
     return KeyUnavailableException(
         f"The keystore row of key {key_id} failed authentication: its state, spec, usage, "
         "material version or dates were altered outside qkms. Run `qkms keystore verify`; "
@@ -1272,7 +1296,7 @@ class Keystore:
                 self._open_stored(key, key_row, material)
             except _AlteredError as exc:
                 problems.append(exc.short)
-        pooled, pool_problems = 0, []
+        pooled, pool_problems = 0, list[str]()
         if self._has_table("key_pair_pool"):
             from qkms_cli.store import pool
 
