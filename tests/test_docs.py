@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import click
@@ -14,6 +13,22 @@ from qkms_cli import __version__
 from qkms_cli.cli import cli
 from qkms_cli.cli.commands import GROUPS, TOP, aws_aliases
 from tests.conftest import Qkms
+
+
+def _gen_samples():  # type: ignore[no-untyped-def]
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parent.parent / "tools" / "gen_samples.py"
+    spec = importlib.util.spec_from_file_location("gen_samples", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+GEN = _gen_samples()
 
 
 def _all_commands() -> list[tuple[str, ...]]:
@@ -32,14 +47,13 @@ def _all_commands() -> list[tuple[str, ...]]:
 
 
 COMMANDS = _all_commands()
-# One line under "Example:" that runs qkms (perhaps after a VAR=value or inside $(...)).
-_EXAMPLE = re.compile(r"^  Example:\n    (.*\bqkms\b.*)$", re.MULTILINE)
 
 
 def example_of(help_text: str) -> str:
-    found = _EXAMPLE.findall(help_text)
-    assert len(found) == 1, f"expected one example, found {len(found)}:\n{help_text}"
-    return found[0]
+    """The example's lines (see tools/gen_samples.py), which must run qkms."""
+    example = GEN.example_of(help_text)
+    assert re.search(r"\bqkms\b", example), example
+    return example
 
 
 @pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "qkms")
@@ -47,9 +61,10 @@ def test_every_command_has_help_with_an_example(qkms: Qkms, path: tuple[str, ...
     result = qkms(*path, "--help")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"Usage: qkms {' '.join(path)}".rstrip())
-    example = example_of(result.stdout.replace(" \\\n      ", " "))
+    example = example_of(result.stdout)
     if (path and path[0] in TOP) or (len(path) == 2 and path[0] in GROUPS):
-        assert example.startswith(f"qkms {' '.join(path)} "), example
+        # The command itself is run, on the example's last line (those above set it up).
+        assert example.split("\n")[-1].startswith(f"qkms {' '.join(path)} "), example
 
 
 def test_every_command_is_listed_in_the_walk() -> None:
@@ -63,104 +78,57 @@ def test_version(qkms: Qkms) -> None:
     assert (result.exit_code, result.stdout) == (0, f"qkms {__version__}\n")
 
 
-# -- the examples run ---------------------------------------------------------------------------
-
-# The world the examples assume: the keys and files their names suggest.
-_SETUP = r"""
-set -e
-mk() { qkms keys create "$@" --query KeyMetadata.KeyId --output text; }
-qkms aliases create --alias-name alias/my-app --target-key-id "$(mk)"
-qkms aliases create --alias-name alias/other --target-key-id "$(mk)"
-qkms aliases create --alias-name alias/retired --target-key-id "$(mk)"
-qkms keys schedule-deletion --key-id alias/retired --pending-window-in-days 7 > /dev/null
-qkms aliases create --alias-name alias/signer \
-    --target-key-id "$(mk --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY)"
-qkms aliases create --alias-name alias/mac \
-    --target-key-id "$(mk --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC)"
-qkms aliases create --alias-name alias/kem \
-    --target-key-id "$(mk --key-spec ML_KEM_768 --key-usage ENCAPSULATE_DECAPSULATE)"
-qkms aliases create --alias-name alias/ecdh \
-    --target-key-id "$(mk --key-spec ECC_NIST_P256 --key-usage KEY_AGREEMENT)"
-qkms encapsulate --key-id alias/kem --encapsulation-algorithm ML_KEM \
-    --shared-secret-ciphertext-out peer.kem > /dev/null
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out peer.pem
-openssl pkey -in peer.pem -pubout -outform DER -out peer.der
-qkms generate-data-key-pair --key-id alias/my-app --key-pair-spec ML_KEM_768 \
-    --private-key-ciphertext-out kem-pair.enc --public-key-out kem-pub.der > /dev/null
-python -c "from cryptography.hazmat.primitives.serialization import load_der_public_key as load
-open('pair.kem', 'wb').write(load(open('kem-pub.der', 'rb').read()).encapsulate()[1])"
-qkms keys create --origin EXTERNAL --query KeyMetadata.KeyId --output text > byok.id
-qkms keys get-parameters-for-import --key-id "$(cat byok.id)" --wrapping-algorithm \
-    RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_2048 --public-key-out wrapping.der \
-    --import-token-out token.bin > /dev/null
-openssl rand -out material.bin 32
-openssl pkeyutl -encrypt -pubin -keyform DER -inkey wrapping.der -in material.bin \
-    -out material.enc -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 \
-    -pkeyopt rsa_mgf1_md:sha256
-printf 'top secret' > secret.txt
-printf 'a release' > release.tar.gz
-printf 'a message' > msg
-qkms encrypt --key-id alias/my-app --plaintext fileb://secret.txt --ciphertext-out secret.enc > /dev/null
-qkms generate-data-key-pair --key-id alias/my-app --key-pair-spec ECC_NIST_P256 \
-    --encryption-context Purpose=Test --private-key-ciphertext-out private.key.enc > /dev/null
-qkms generate-data-key-pair --key-id alias/my-app --key-pair-spec ECC_NIST_P256 \
-    --private-key-ciphertext-out pair.enc > /dev/null
-qkms generate-data-key-pair --key-id alias/my-app --key-pair-spec RSA_2048 \
-    --private-key-ciphertext-out rsa-pair.enc --public-key-out rsa-pub.der > /dev/null
-openssl pkeyutl -encrypt -pubin -keyform DER -inkey rsa-pub.der -in secret.txt -out data.enc \
-    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256
-qkms sign --key-id alias/signer --message fileb://release.tar.gz \
-    --signing-algorithm ECDSA_SHA_256 --query Signature --output text | base64 -d > release.sig
-qkms generate-mac --key-id alias/mac --message fileb://msg --mac-algorithm HMAC_SHA_256 \
-    --query Mac --output text | base64 -d > msg.mac
-"""
-
-# Examples that need a world this test does not build, with the reason.
-_NOT_RUN = {
-    "keystore": "keystore commands make and move whole keystores; tests/test_keystore_* run them",
-    "pool": "pool commands are run by tests/test_pool.py",
-    "serve": "serve runs in the foreground; tests/test_serve*.py run it",
-}
+# -- the examples run, on a fresh keystore, and print what their help shows -----------------------
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, qkms_bin: str) -> Path:
-    root = tmp_path_factory.mktemp("examples")
-    (root / "work").mkdir()
-    env = _env(qkms_bin, root / "home")
-    result = subprocess.run(
-        ["bash", "-c", _SETUP], cwd=root / "work", env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    return root
+WALK = GEN.walk()
 
 
-def _env(qkms_bin: str, home: Path) -> dict[str, str]:
-    import os
-
-    return {
-        **os.environ,
-        "PATH": f"{Path(qkms_bin).parent}:{os.environ['PATH']}",
-        "QKMS_HOME": str(home),
-    }
+def _shape(text: str) -> object:
+    """What a sample promises: a JSON document's member names, or whether there is any text."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ("text", bool(text.strip()))
+    if isinstance(data, dict):
+        return ("json", sorted(data))
+    return ("json", type(data).__name__)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", [p for p in COMMANDS if p], ids=" ".join)
-def test_every_example_runs(
-    qkms: Qkms, world: Path, tmp_path: Path, qkms_bin: str, path: tuple[str, ...]
+@pytest.mark.parametrize(("path", "command"), WALK, ids=[" ".join(p) or "qkms" for p, _ in WALK])
+def test_every_example_runs_on_a_fresh_keystore(
+    tmp_path: Path, path: tuple[str, ...], command: click.Command
 ) -> None:
-    if path[0] in _NOT_RUN:
-        pytest.skip(_NOT_RUN[path[0]])
-    example = example_of(qkms(*path, "--help").stdout.replace(" \\\n      ", " "))
-    shutil.copytree(world / "home", tmp_path / "home")
-    shutil.copytree(world / "work", tmp_path / "work")
-    result = subprocess.run(
-        ["bash", "-c", example],
-        cwd=tmp_path / "work",
-        env=_env(qkms_bin, tmp_path / "home"),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, f"{example}\n{result.stderr}"
+    from qkms_cli.cli.samples import SAMPLES
+
+    if " ".join(path) in GEN.NOT_RUN:
+        pytest.skip(GEN.NOT_RUN[" ".join(path)])
+    help_text = GEN.help_of(path)
+    example = GEN.example_of(help_text)
+    key = GEN.sample_key(path, command)
+    assert key in SAMPLES, f"no sample output for {key}: run python tools/gen_samples.py"
+    assert "\n  Output:\n" in help_text
+    assert "=..." not in example and "=...'" not in example, "a placeholder where a value goes"
+    done = GEN.run_example(example, tmp_path)
+    assert done.returncode == 0, f"{example}\n{done.stderr}"
+    assert "Traceback" not in done.stderr
+    assert _shape(done.stdout) == _shape(SAMPLES[key]), (done.stdout, SAMPLES[key])
+
+
+def test_help_says_which_key_forms_and_that_the_context_must_match(qkms: Qkms) -> None:
+    text = " ".join(qkms("encrypt", "--help").stdout.split())
+    assert "Takes a key id (1234abcd-12ab-34cd-56ef-1234567890ab), a key ARN, an alias name" in text
+    assert "Decrypting needs exactly the same context again" in text
+    text = " ".join(qkms("decrypt", "--help").stdout.split())
+    assert "It must be the context the ciphertext was sealed with, exactly." in text
+    text = " ".join(qkms("aliases", "create", "--help").stdout.split())
+    assert "Takes a key id or a key ARN (not an alias)." in text
+
+
+def test_help_says_which_response_members_qkms_leaves_out(qkms: Qkms) -> None:
+    text = " ".join(qkms("generate-data-key-pair", "--help").stdout.split())
+    assert "qkms leaves out of the response: PrivateKeyPlaintext (the private key stays" in text
+    key = qkms.new_key()
+    pair = qkms.ok("generate-data-key-pair", "--key-id", key, "--key-pair-spec", "ECC_NIST_P256")
+    assert "PrivateKeyPlaintext" not in pair and "CiphertextForRecipient" not in pair

@@ -145,7 +145,22 @@ def app_of(ctx: click.Context) -> App:
 
 
 class SuggestingGroup(click.Group):
-    """A group that answers a misspelt command with the closest one (exit 252), as for flags."""
+    """A group that answers a misspelt command with the closest one (exit 252), as for flags.
+
+    example (shell lines) and example_key (its sample output's key) make the help's Example and
+    Output sections, built only for --help.
+    """
+
+    example: str | None = None
+    example_key: str = ""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.example is not None:
+            from qkms_cli.cli.commands import example_help
+
+            self.help = f"{self.help}\n\n{example_help(self.example_key, self.example)}"
+            self.example = None
+        super().format_help_text(ctx, formatter)
 
     def suggestions(self, ctx: click.Context) -> list[str]:
         """The names a misspelling is compared with: the visible commands."""
@@ -212,11 +227,9 @@ class RootGroup(LazyGroup):
         if cmd_name in GROUPS:
             help_text, commands = GROUPS[cmd_name]
             group = LazyGroup(
-                cmd_name,
-                help=f"{help_text}\n\n\b\nExample:\n  {GROUP_EXAMPLES[cmd_name]}",
-                short_help=help_text,
-                commands_spec=commands,
+                cmd_name, help=help_text, short_help=help_text, commands_spec=commands
             )
+            group.example, group.example_key = GROUP_EXAMPLES[cmd_name], cmd_name
             self.commands[cmd_name] = group
             return group
         if cmd_name in EXTRA_COMMANDS:
@@ -402,12 +415,7 @@ def _root_callback(**options: Any) -> None:
 cli = RootGroup(
     "qkms",
     commands_spec=TOP,
-    help=(
-        "A local key management service with the AWS KMS API.\n\n"
-        "\b\nExample:\n"
-        "  qkms generate-data-key-pair --key-pair-spec ECC_NIST_P256 \\\n"
-        '    --key-id "$(qkms keys create --query KeyMetadata.KeyId --output text)"'
-    ),
+    help="A local key management service with the AWS KMS API.",
     params=[
         *global_options(),
         click.Option(
@@ -426,6 +434,13 @@ cli = RootGroup(
     callback=_root_callback,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
+
+
+cli.example = (
+    "qkms generate-data-key-pair --key-pair-spec ECC_NIST_P256 "
+    '--key-id "$(qkms keys create --query KeyMetadata.KeyId --output text)"'
+)
+cli.example_key = "qkms"
 
 
 def main() -> None:

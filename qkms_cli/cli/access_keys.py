@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from qkms_cli.cli.app import App
+from qkms_cli.cli.commands import example_help
 
 
 def _command(name: str, help_text: str, example: str) -> Any:
@@ -29,7 +30,7 @@ def _command(name: str, help_text: str, example: str) -> Any:
             name,
             callback=callback,
             params=[*getattr(func, "__click_params__", [])[::-1], *global_options()],
-            help=f"{help_text}\n\n\b\nExample:\n  {example}",
+            help=f"{help_text}\n\n{example_help(f'access-keys {name}', example)}",
             short_help=help_text.split("\n")[0],
         )
         access_keys.add_command(command)
@@ -42,7 +43,11 @@ def _command(name: str, help_text: str, example: str) -> Any:
     "access-keys",
     help="Access keys for `qkms serve --auth sigv4`: an AWS-style key id and secret per user, the "
     "secret sealed under the keystore's master key.\n\n"
-    "\b\nExample:\n  qkms access-keys list --query 'AccessKeyMetadata[].AccessKeyId' --output text",
+    + example_help(
+        "access-keys",
+        "qkms access-keys create --user-name ci > /dev/null\n"
+        "qkms access-keys list --query 'AccessKeyMetadata[].AccessKeyId' --output text",
+    ),
 )
 def access_keys() -> None:
     """The group; its subcommands are registered below."""
@@ -65,6 +70,7 @@ def create(app: App, user_name: str) -> Any:
 @_command(
     "list",
     "List access keys (ids, users, status, dates; never a secret), as `aws iam list-access-keys`.",
+    "qkms access-keys create --user-name ci > /dev/null\n"
     "qkms access-keys list --query 'AccessKeyMetadata[].[UserName,AccessKeyId]' --output text",
 )
 @click.option("--user-name", metavar="NAME", help="Only this user's keys.")

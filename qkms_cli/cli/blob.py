@@ -6,6 +6,7 @@ import click
 
 from qkms_cli.cli import SuggestingGroup
 from qkms_cli.cli.app import App
+from qkms_cli.cli.commands import example_help
 
 _INSPECT_HELP = """Explain a ciphertext blob without opening it: what it holds (data, a data key, or
 the private key of a data key pair and its spec), which KMS key and key material seal it, whether an
@@ -14,25 +15,24 @@ state and description.
 
 SOURCE is base64 text, fileb://PATH (raw bytes, or base64 text of a qkms blob), file://PATH (base64
 text) or - for stdin (raw or base64).
-
-\b
-Example:
-  qkms blob inspect "$(qkms encrypt --key-id alias/my-app --plaintext aGVsbG8= --query CiphertextBlob --output text)"
 """
+_EXAMPLE = (
+    "KEY=$(qkms keys create --query KeyMetadata.KeyId --output text)\n"
+    'qkms blob inspect "$(qkms encrypt --key-id "$KEY" --plaintext aGVsbG8= '
+    '--query CiphertextBlob --output text)"'
+)
 
 
 @click.group(
     "blob",
     cls=SuggestingGroup,
-    help=(
-        "Look inside qkms ciphertext blobs.\n\n"
-        "\b\nExample:\n"
-        '  qkms blob inspect "$(qkms encrypt --key-id alias/my-app --plaintext aGVsbG8= '
-        '--query CiphertextBlob --output text)"'
-    ),
+    help="Look inside qkms ciphertext blobs.",
 )
 def blob() -> None:
     pass
+
+
+blob.example, blob.example_key = _EXAMPLE, "blob"  # type: ignore[attr-defined]
 
 
 def _inspect_params() -> list[click.Parameter]:
@@ -41,7 +41,11 @@ def _inspect_params() -> list[click.Parameter]:
     return global_options()
 
 
-@blob.command("inspect", help=_INSPECT_HELP, short_help="Explain a ciphertext blob, no key needed.")
+@blob.command(
+    "inspect",
+    help=f"{_INSPECT_HELP}\n{example_help('blob inspect', _EXAMPLE)}",
+    short_help="Explain a ciphertext blob, no key needed.",
+)
 @click.argument("source", metavar="SOURCE")
 @click.pass_context
 def inspect(ctx: click.Context, source: str, **options: object) -> None:

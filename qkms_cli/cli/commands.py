@@ -13,11 +13,23 @@ class CommandSpec(NamedTuple):
     example: str
 
 
-def _c(op: str, help: str, example: str) -> CommandSpec:
-    return CommandSpec(op, help, example)
+def _c(op: str, help: str, *example: str) -> CommandSpec:
+    """A command; its example is one or more shell lines, run as written on a fresh keystore
+    (no keystore yet) by tests/test_docs.py: each sets up what it uses in the same lines."""
+    return CommandSpec(op, help, "\n".join(example))
 
 
-KEY = "alias/my-app"
+# Lines the examples share: each example makes the key and files it uses.
+MK = "KEY=$(qkms keys create --query KeyMetadata.KeyId --output text)"
+EXTERNAL_KEY = "KEY=$(qkms keys create --origin EXTERNAL --query KeyMetadata.KeyId --output text)"
+IMPORT_PARAMS = 'qkms keys get-parameters-for-import --key-id "$KEY" --wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_2048 --public-key-out wrapping.der --import-token-out token.bin'
+MY_APP = 'qkms aliases create --alias-name alias/my-app --target-key-id "$(qkms keys create --query KeyMetadata.KeyId --output text)"'
+SECRET_TXT = "printf 'top secret' > secret.txt"
+RELEASE = "printf 'a release' > release.tar.gz"
+MSG = "printf 'a message' > msg"
+SIGNER = "KEY=$(qkms keys create --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY --query KeyMetadata.KeyId --output text)"
+MAC_KEY = "KEY=$(qkms keys create --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC --query KeyMetadata.KeyId --output text)"
+KEM_KEY = "KEY=$(qkms keys create --key-spec ML_KEM_768 --key-usage ENCAPSULATE_DECAPSULATE --query KeyMetadata.KeyId --output text)"
 
 
 GROUPS: dict[str, tuple[str, dict[str, CommandSpec]]] = {
@@ -30,90 +42,125 @@ GROUPS: dict[str, tuple[str, dict[str, CommandSpec]]] = {
                 'qkms keys create --description "CI signing key"',
             ),
             "describe": _c(
-                "DescribeKey", "Show a key's metadata.", f"qkms keys describe --key-id {KEY}"
+                "DescribeKey",
+                "Show a key's metadata.",
+                MK,
+                'qkms keys describe --key-id "$KEY"',
             ),
             "list": _c(
                 "ListKeys",
                 "List the keys in the keystore.",
+                "qkms keys create > /dev/null",
                 "qkms keys list --query 'Keys[].KeyId' --output text",
             ),
-            "enable": _c("EnableKey", "Enable a disabled key.", f"qkms keys enable --key-id {KEY}"),
+            "enable": _c(
+                "EnableKey",
+                "Enable a disabled key.",
+                MK,
+                'qkms keys disable --key-id "$KEY"',
+                'qkms keys enable --key-id "$KEY"',
+            ),
             "disable": _c(
                 "DisableKey",
                 "Disable a key: it can no longer be used.",
-                f"qkms keys disable --key-id {KEY}",
+                MK,
+                'qkms keys disable --key-id "$KEY"',
             ),
             "schedule-deletion": _c(
                 "ScheduleKeyDeletion",
                 "Schedule a key's deletion after 7 to 30 days.",
-                f"qkms keys schedule-deletion --key-id {KEY} --pending-window-in-days 7",
+                MK,
+                'qkms keys schedule-deletion --key-id "$KEY" --pending-window-in-days 7',
             ),
             "cancel-deletion": _c(
                 "CancelKeyDeletion",
                 "Cancel a scheduled deletion; the key stays disabled.",
-                "qkms keys cancel-deletion --key-id alias/retired",
+                MK,
+                'qkms keys schedule-deletion --key-id "$KEY" > /dev/null',
+                'qkms keys cancel-deletion --key-id "$KEY"',
             ),
             "update-description": _c(
                 "UpdateKeyDescription",
                 "Replace a key's description.",
-                f'qkms keys update-description --key-id {KEY} --description "new text"',
+                MK,
+                'qkms keys update-description --key-id "$KEY" --description "new text"',
             ),
             "enable-rotation": _c(
                 "EnableKeyRotation",
                 "Rotate a symmetric key automatically every N days (default 365).",
-                f"qkms keys enable-rotation --key-id {KEY} --rotation-period-in-days 90",
+                MK,
+                'qkms keys enable-rotation --key-id "$KEY" --rotation-period-in-days 90',
             ),
             "disable-rotation": _c(
                 "DisableKeyRotation",
                 "Stop automatic rotation.",
-                f"qkms keys disable-rotation --key-id {KEY}",
+                MK,
+                'qkms keys enable-rotation --key-id "$KEY"',
+                'qkms keys disable-rotation --key-id "$KEY"',
             ),
             "rotation-status": _c(
                 "GetKeyRotationStatus",
                 "Show whether and when a key rotates.",
-                f"qkms keys rotation-status --key-id {KEY}",
+                MK,
+                'qkms keys rotation-status --key-id "$KEY"',
             ),
             "rotate": _c(
                 "RotateKeyOnDemand",
                 "Rotate a symmetric key now.",
-                f"qkms keys rotate --key-id {KEY}",
+                MK,
+                'qkms keys rotate --key-id "$KEY"',
             ),
             "list-rotations": _c(
                 "ListKeyRotations",
                 "List a key's completed rotations.",
-                f"qkms keys list-rotations --key-id {KEY}",
+                MK,
+                'qkms keys rotate --key-id "$KEY" > /dev/null',
+                'qkms keys list-rotations --key-id "$KEY"',
             ),
             "get-parameters-for-import": _c(
                 "GetParametersForImport",
                 "Get a wrapping public key and an import token (valid 24 h) for an EXTERNAL key.",
-                'qkms keys get-parameters-for-import --key-id "$(cat byok.id)" '
-                "--wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_2048 "
-                "--public-key-out wrapping.der --import-token-out token.bin",
+                EXTERNAL_KEY,
+                IMPORT_PARAMS,
             ),
             "import-key-material": _c(
                 "ImportKeyMaterial",
                 "Import key material wrapped with get-parameters-for-import's public key.",
-                'qkms keys import-key-material --key-id "$(cat byok.id)" '
-                "--import-token fileb://token.bin --encrypted-key-material fileb://material.enc "
-                "--expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE",
+                EXTERNAL_KEY,
+                'qkms keys get-parameters-for-import --key-id "$KEY" --wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_2048 --public-key-out wrapping.der --import-token-out token.bin > /dev/null',
+                "openssl rand -out material.bin 32",
+                "openssl pkeyutl -encrypt -pubin -keyform DER -inkey wrapping.der -in material.bin -out material.enc -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256",
+                'qkms keys import-key-material --key-id "$KEY" --import-token fileb://token.bin --encrypted-key-material fileb://material.enc --expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE',
             ),
             "delete-imported-key-material": _c(
                 "DeleteImportedKeyMaterial",
                 "Delete a key's imported material: the key waits for the same material again.",
-                'qkms keys delete-imported-key-material --key-id "$(cat byok.id)"',
+                EXTERNAL_KEY,
+                'qkms keys get-parameters-for-import --key-id "$KEY" --wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_2048 --public-key-out wrapping.der --import-token-out token.bin > /dev/null',
+                "openssl rand -out material.bin 32",
+                "openssl pkeyutl -encrypt -pubin -keyform DER -inkey wrapping.der -in material.bin -out material.enc -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256",
+                'qkms keys import-key-material --key-id "$KEY" --import-token fileb://token.bin --encrypted-key-material fileb://material.enc --expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE > /dev/null',
+                'qkms keys delete-imported-key-material --key-id "$KEY"',
             ),
             "tag": _c(
                 "TagResource",
                 "Add or replace tags on a key.",
-                f"qkms keys tag --key-id {KEY} --tags TagKey=team,TagValue=payments",
+                MK,
+                'qkms keys tag --key-id "$KEY" --tags TagKey=team,TagValue=payments',
             ),
             "untag": _c(
                 "UntagResource",
                 "Remove tags from a key.",
-                f"qkms keys untag --key-id {KEY} --tag-keys team",
+                MK,
+                'qkms keys tag --key-id "$KEY" --tags TagKey=team,TagValue=payments',
+                'qkms keys untag --key-id "$KEY" --tag-keys team',
             ),
             "list-tags": _c(
-                "ListResourceTags", "List a key's tags.", f"qkms keys list-tags --key-id {KEY}"
+                "ListResourceTags",
+                "List a key's tags.",
+                MK,
+                'qkms keys tag --key-id "$KEY" --tags TagKey=team,TagValue=payments',
+                'qkms keys list-tags --key-id "$KEY"',
             ),
         },
     ),
@@ -123,23 +170,24 @@ GROUPS: dict[str, tuple[str, dict[str, CommandSpec]]] = {
             "create": _c(
                 "CreateAlias",
                 "Give a key an alias.",
-                "qkms aliases create --alias-name alias/my-new-app "
-                '--target-key-id "$(qkms keys create --query KeyMetadata.KeyId --output text)"',
+                'qkms aliases create --alias-name alias/my-new-app --target-key-id "$(qkms keys create --query KeyMetadata.KeyId --output text)"',
             ),
             "update": _c(
                 "UpdateAlias",
                 "Point an alias at another key of the same type.",
-                "qkms aliases update --alias-name alias/my-app "
-                '--target-key-id "$(qkms keys create --query KeyMetadata.KeyId --output text)"',
+                MY_APP,
+                'qkms aliases update --alias-name alias/my-app --target-key-id "$(qkms keys create --query KeyMetadata.KeyId --output text)"',
             ),
             "delete": _c(
                 "DeleteAlias",
                 "Delete an alias (not its key).",
+                MY_APP,
                 "qkms aliases delete --alias-name alias/my-app",
             ),
             "list": _c(
                 "ListAliases",
                 "List aliases, of one key or of all.",
+                MY_APP,
                 "qkms aliases list --key-id alias/my-app",
             ),
         },
@@ -148,115 +196,187 @@ GROUPS: dict[str, tuple[str, dict[str, CommandSpec]]] = {
 
 # A runnable example for each group's --help, beside its commands' own.
 GROUP_EXAMPLES: dict[str, str] = {
-    "keys": "qkms keys list --query 'Keys[].KeyId' --output text",
-    "aliases": "qkms aliases list --query 'Aliases[].AliasName' --output text",
+    "keys": "\n".join(
+        (
+            "qkms keys create > /dev/null",
+            "qkms keys list --query 'Keys[].KeyId' --output text",
+        )
+    ),
+    "aliases": "\n".join(
+        (
+            MY_APP,
+            "qkms aliases list --query 'Aliases[].AliasName' --output text",
+        )
+    ),
 }
 
 TOP: dict[str, CommandSpec] = {
     "generate-data-key-pair": _c(
         "GenerateDataKeyPair",
-        "Generate an asymmetric data key pair: the public key, and the private key sealed under a "
-        "KMS key (its plaintext stays inside qkms unless the keystore is --partition aws).",
-        f"qkms generate-data-key-pair --key-id {KEY} --key-pair-spec ECC_NIST_P256 "
-        "--encryption-context Purpose=Test",
+        "Generate an asymmetric data key pair: the public key, and the private key sealed under a KMS key (its plaintext stays inside qkms unless the keystore is --partition aws).",
+        MK,
+        'qkms generate-data-key-pair --key-id "$KEY" --key-pair-spec ECC_NIST_P256 --encryption-context Purpose=Test',
     ),
     "generate-data-key-pair-without-plaintext": _c(
         "GenerateDataKeyPairWithoutPlaintext",
         "Generate a data key pair; the same as generate-data-key-pair, as AWS names it.",
-        f"qkms generate-data-key-pair-without-plaintext --key-id {KEY} --key-pair-spec RSA_2048",
+        MK,
+        'qkms generate-data-key-pair-without-plaintext --key-id "$KEY" --key-pair-spec RSA_2048 --public-key-out public.der --private-key-ciphertext-out private.key.enc',
     ),
     "decrypt": _c(
         "Decrypt",
         "Decrypt a qkms ciphertext blob (the key is named inside it).",
-        "qkms decrypt --ciphertext-blob fileb://private.key.enc --encryption-context Purpose=Test "
-        "--query Plaintext --output text",
+        MK,
+        'qkms generate-data-key-pair --key-id "$KEY" --key-pair-spec ECC_NIST_P256 --encryption-context Purpose=Test --private-key-ciphertext-out private.key.enc > /dev/null',
+        "qkms decrypt --ciphertext-blob fileb://private.key.enc --encryption-context Purpose=Test --plaintext-out private.der",
     ),
     "encrypt": _c(
         "Encrypt",
         "Encrypt up to 4096 bytes under a KMS key.",
-        f"qkms encrypt --key-id {KEY} --plaintext fileb://secret.txt",
+        SECRET_TXT,
+        MK,
+        'qkms encrypt --key-id "$KEY" --plaintext fileb://secret.txt --ciphertext-out secret.enc',
     ),
     "re-encrypt": _c(
         "ReEncrypt",
         "Decrypt a blob and encrypt it again under another key or context, in one step.",
-        "qkms re-encrypt --ciphertext-blob fileb://secret.enc --destination-key-id alias/other",
+        SECRET_TXT,
+        MK,
+        "OTHER=$(qkms keys create --query KeyMetadata.KeyId --output text)",
+        'qkms encrypt --key-id "$KEY" --plaintext fileb://secret.txt --ciphertext-out secret.enc > /dev/null',
+        'qkms re-encrypt --ciphertext-blob fileb://secret.enc --destination-key-id "$OTHER" --ciphertext-out secret.other.enc',
     ),
     "generate-data-key": _c(
         "GenerateDataKey",
         "Generate a symmetric data key: plaintext and a sealed copy.",
-        f"qkms generate-data-key --key-id {KEY} --key-spec AES_256",
+        MK,
+        'qkms generate-data-key --key-id "$KEY" --key-spec AES_256 --plaintext-out data.key --ciphertext-out data.key.enc',
     ),
     "generate-data-key-without-plaintext": _c(
         "GenerateDataKeyWithoutPlaintext",
         "Generate a symmetric data key and return only its sealed copy.",
-        f"qkms generate-data-key-without-plaintext --key-id {KEY} --number-of-bytes 32",
+        MK,
+        'qkms generate-data-key-without-plaintext --key-id "$KEY" --number-of-bytes 32 --ciphertext-out data.key.enc',
     ),
     "generate-random": _c(
-        "GenerateRandom", "Return random bytes.", "qkms generate-random --number-of-bytes 32"
+        "GenerateRandom",
+        "Return random bytes.",
+        "qkms generate-random --number-of-bytes 32",
     ),
     "get-public-key": _c(
         "GetPublicKey",
         "Return the public key of an asymmetric KMS key (DER).",
-        "qkms get-public-key --key-id alias/signer",
+        SIGNER,
+        'qkms get-public-key --key-id "$KEY" --public-key-out public.der',
     ),
     "sign": _c(
         "Sign",
         "Sign a message or digest with an asymmetric KMS key.",
-        "qkms sign --key-id alias/signer --message fileb://release.tar.gz --signing-algorithm ECDSA_SHA_256",
+        RELEASE,
+        SIGNER,
+        'qkms sign --key-id "$KEY" --message fileb://release.tar.gz --signing-algorithm ECDSA_SHA_256 --signature-out release.sig',
     ),
     "verify": _c(
         "Verify",
         "Verify a signature made with an asymmetric KMS key.",
-        "qkms verify --key-id alias/signer --message fileb://release.tar.gz "
-        "--signature fileb://release.sig --signing-algorithm ECDSA_SHA_256",
+        RELEASE,
+        SIGNER,
+        'qkms sign --key-id "$KEY" --message fileb://release.tar.gz --signing-algorithm ECDSA_SHA_256 --signature-out release.sig > /dev/null',
+        'qkms verify --key-id "$KEY" --message fileb://release.tar.gz --signature fileb://release.sig --signing-algorithm ECDSA_SHA_256',
     ),
     "generate-mac": _c(
         "GenerateMac",
         "Compute an HMAC with an HMAC key.",
-        "qkms generate-mac --key-id alias/mac --message fileb://msg --mac-algorithm HMAC_SHA_256",
+        MSG,
+        MAC_KEY,
+        'qkms generate-mac --key-id "$KEY" --message fileb://msg --mac-algorithm HMAC_SHA_256 --mac-out msg.mac',
     ),
     "verify-mac": _c(
         "VerifyMac",
         "Verify an HMAC made with an HMAC key.",
-        "qkms verify-mac --key-id alias/mac --message fileb://msg --mac fileb://msg.mac --mac-algorithm HMAC_SHA_256",
+        MSG,
+        MAC_KEY,
+        'qkms generate-mac --key-id "$KEY" --message fileb://msg --mac-algorithm HMAC_SHA_256 --mac-out msg.mac > /dev/null',
+        'qkms verify-mac --key-id "$KEY" --message fileb://msg --mac fileb://msg.mac --mac-algorithm HMAC_SHA_256',
     ),
     "sign-with-data-key-pair": _c(
         "SignWithDataKeyPair",
         "Sign with a data key pair's private key, unsealed inside qkms for this call only.",
-        "qkms sign-with-data-key-pair --private-key-ciphertext-blob fileb://pair.enc "
-        "--message fileb://release.tar.gz --signing-algorithm ECDSA_SHA_256",
+        RELEASE,
+        MK,
+        'qkms generate-data-key-pair --key-id "$KEY" --key-pair-spec ECC_NIST_P256 --private-key-ciphertext-out pair.enc > /dev/null',
+        "qkms sign-with-data-key-pair --private-key-ciphertext-blob fileb://pair.enc --message fileb://release.tar.gz --signing-algorithm ECDSA_SHA_256 --signature-out release.sig",
     ),
     "encapsulate": _c(
         "Encapsulate",
         "Make a shared secret and its ML-KEM ciphertext with an ML_KEM key's public key.",
-        "qkms encapsulate --key-id alias/kem --encapsulation-algorithm ML_KEM "
-        "--shared-secret-ciphertext-out secret.kem --shared-secret-out secret.bin",
+        KEM_KEY,
+        'qkms encapsulate --key-id "$KEY" --encapsulation-algorithm ML_KEM --shared-secret-ciphertext-out secret.kem --shared-secret-out secret.bin',
     ),
     "decapsulate": _c(
         "Decapsulate",
         "Recover the shared secret of an ML-KEM ciphertext with an ML_KEM key.",
-        "qkms decapsulate --key-id alias/kem --encapsulation-algorithm ML_KEM "
-        "--shared-secret-ciphertext-blob fileb://peer.kem --shared-secret-out secret.bin",
+        KEM_KEY,
+        'qkms encapsulate --key-id "$KEY" --encapsulation-algorithm ML_KEM --shared-secret-ciphertext-out peer.kem > /dev/null',
+        'qkms decapsulate --key-id "$KEY" --encapsulation-algorithm ML_KEM --shared-secret-ciphertext-blob fileb://peer.kem --shared-secret-out secret.bin',
     ),
     "derive-shared-secret": _c(
         "DeriveSharedSecret",
         "ECDH: a shared secret from a KEY_AGREEMENT key and a peer's public key (DER).",
-        "qkms derive-shared-secret --key-id alias/ecdh --key-agreement-algorithm ECDH "
-        "--public-key fileb://peer.der --shared-secret-out secret.bin",
+        "KEY=$(qkms keys create --key-spec ECC_NIST_P256 --key-usage KEY_AGREEMENT --query KeyMetadata.KeyId --output text)",
+        "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out peer.pem",
+        "openssl pkey -in peer.pem -pubout -outform DER -out peer.der",
+        'qkms derive-shared-secret --key-id "$KEY" --key-agreement-algorithm ECDH --public-key fileb://peer.der --shared-secret-out secret.bin',
     ),
     "decapsulate-with-data-key-pair": _c(
         "DecapsulateWithDataKeyPair",
         "Recover an ML-KEM shared secret with an ML-KEM data key pair's private key, inside qkms.",
-        "qkms decapsulate-with-data-key-pair --private-key-ciphertext-blob fileb://kem-pair.enc "
-        "--shared-secret-ciphertext-blob fileb://pair.kem --query SharedSecret --output text",
+        MK,
+        'qkms generate-data-key-pair --key-id "$KEY" --key-pair-spec ML_KEM_768 --private-key-ciphertext-out kem-pair.enc --public-key-out kem-pub.der > /dev/null',
+        "python -c \"from cryptography.hazmat.primitives.serialization import load_der_public_key as load; open('pair.kem', 'wb').write(load(open('kem-pub.der', 'rb').read()).encapsulate()[1])\"",
+        "qkms decapsulate-with-data-key-pair --private-key-ciphertext-blob fileb://kem-pair.enc --shared-secret-ciphertext-blob fileb://pair.kem --shared-secret-out secret.bin",
     ),
     "decrypt-with-data-key-pair": _c(
         "DecryptWithDataKeyPair",
         "Decrypt RSA-OAEP ciphertext with an RSA data key pair's private key, inside qkms.",
-        "qkms decrypt-with-data-key-pair --private-key-ciphertext-blob fileb://rsa-pair.enc "
-        "--ciphertext-blob fileb://data.enc --encryption-algorithm RSAES_OAEP_SHA_256",
+        SECRET_TXT,
+        MK,
+        'qkms generate-data-key-pair --key-id "$KEY" --key-pair-spec RSA_2048 --private-key-ciphertext-out rsa-pair.enc --public-key-out rsa-pub.der > /dev/null',
+        "openssl pkeyutl -encrypt -pubin -keyform DER -inkey rsa-pub.der -in secret.txt -out data.enc -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256",
+        "qkms decrypt-with-data-key-pair --private-key-ciphertext-blob fileb://rsa-pair.enc --ciphertext-blob fileb://data.enc --encryption-algorithm RSAES_OAEP_SHA_256 --query Plaintext --output text | base64 -d",
     ),
 }
+
+
+# Response members AWS defines that qkms leaves out, and why; the help of each command says so.
+LEFT_OUT: dict[str, dict[str, str]] = {
+    "GenerateDataKeyPair": {
+        "PrivateKeyPlaintext": "the private key stays inside qkms; a keystore made with "
+        "`keystore init --partition aws` returns it, as AWS does",
+    },
+}
+_NO_RECIPIENT = "qkms has no Nitro Enclaves, so --recipient is refused"
+
+
+def left_out(op: str, output: dict[str, object]) -> dict[str, str]:
+    """The response members of `op` qkms never returns, with the reason."""
+    found = dict(LEFT_OUT.get(op, {}))
+    if "CiphertextForRecipient" in output:
+        found["CiphertextForRecipient"] = _NO_RECIPIENT
+    return found
+
+
+def example_help(key: str, example: str) -> str:
+    """The help's Example (each line as written) and Output sections; key names the sample
+    (the operation for API commands, else the command path, e.g. "keystore init")."""
+    from qkms_cli.cli.samples import SAMPLES
+
+    text = "\b\nExample:\n" + "\n".join(f"  {line}" for line in example.split("\n"))
+    sample = SAMPLES.get(key)
+    if sample is not None:
+        shown = sample or "(nothing: it succeeds silently)"
+        text += "\n\n\b\nOutput:\n" + "\n".join(f"  {line}" for line in shown.split("\n"))
+    return text
 
 
 def kebab(name: str) -> str:

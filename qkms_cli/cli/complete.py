@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from qkms_cli.cli.commands import example_help
+
 # Completion lists stay short enough to show; a keystore with more keys completes the first ones.
 MAX_KEYS = 1000
 MAX_ALIASES = 1000
@@ -16,7 +18,12 @@ MAX_ALIASES = 1000
         "Print the alias names and key ids of the keystore, one a line, for shell completion. "
         "Prints nothing, and never creates a keystore, when there is none or it cannot be read, "
         "or when QKMS_ENDPOINT_URL sends operations elsewhere.\n\n"
-        "\b\nExample:\n  qkms __complete-keys --aliases-only"
+        + example_help(
+            "__complete-keys",
+            "qkms aliases create --alias-name alias/ci --target-key-id "
+            '"$(qkms keys create --query KeyMetadata.KeyId --output text)"\n'
+            "qkms __complete-keys --aliases-only",
+        )
     ),
 )
 @click.option("--home", metavar="DIR", help="Keystore directory, as for every command.")

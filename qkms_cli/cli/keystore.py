@@ -9,6 +9,7 @@ import click
 
 from qkms_cli.cli import SuggestingGroup
 from qkms_cli.cli.app import App
+from qkms_cli.cli.commands import example_help
 from qkms_cli.cli.prompt import ask_secret
 
 MODES = ("keyfile", "passphrase", "external")
@@ -41,7 +42,7 @@ def _command(name: str, help_text: str, example: str) -> Callable[[Callable[...,
             name,
             callback=callback,
             params=[*own, *(o for o in global_options() if o.name not in own_names)],
-            help=f"{help_text}\n\n\b\nExample:\n  {example}",
+            help=f"{help_text}\n\n{example_help(f'keystore {name}', example)}",
             short_help=help_text.split("\n")[0],
         )
         keystore.add_command(command)
@@ -54,7 +55,7 @@ def _command(name: str, help_text: str, example: str) -> Callable[[Callable[...,
     "keystore",
     cls=SuggestingGroup,
     help="Make, inspect, verify, rekey, back up and restore the keystore.\n\n"
-    "\b\nExample:\n  QKMS_PASSPHRASE=... qkms keystore init && qkms keystore info",
+    + example_help("keystore", "qkms keystore init > /dev/null\nqkms keystore info"),
 )
 def keystore() -> None:
     """The group; its subcommands are registered below."""
@@ -69,7 +70,9 @@ def keystore() -> None:
     "passphrase keystore keeps no secret on disk, and every later command needs the passphrase "
     "(QKMS_PASSPHRASE, or a prompt on a terminal); it must be at least 12 characters. In CI "
     "prefer QKMS_MASTER_KEY: each passphrase call spends ~0.4 s in Argon2id.",
-    "qkms keystore init --mode passphrase --account-id 123456789012",
+    # A random passphrase in a file, never a placeholder pasted as the passphrase itself.
+    "head -c 24 /dev/urandom | base64 > passphrase.txt\n"
+    "qkms keystore init --passphrase-file passphrase.txt --account-id 123456789012",
 )
 @click.option(
     "--partition",
@@ -119,7 +122,7 @@ def init(
 @_command(
     "info",
     "Show the keystore's path, account id, schema version, master key mode and key counts.",
-    "qkms keystore info --query Keys",
+    "qkms keys create > /dev/null\nqkms keystore info",
 )
 def info(app: App) -> Any:
     from qkms_cli.service import admin
@@ -131,7 +134,7 @@ def info(app: App) -> Any:
     "verify",
     "Check the database (SQLite's integrity check) and authenticate every stored secret.\n\n"
     "Exit status 253 with a list of the bad rows when anything fails.",
-    "qkms keystore verify",
+    "qkms keys create > /dev/null\nqkms keystore verify",
 )
 def verify(app: App) -> Any:
     from qkms_cli.service import admin
@@ -145,7 +148,9 @@ def verify(app: App) -> Any:
     "A new passphrase (QKMS_NEW_PASSPHRASE, --new-passphrase-file, or a prompt), a new random "
     "master.key, or a change of mode with --to. The current passphrase or key opens the keystore "
     "first. If the rekey is interrupted, the keystore keeps its old master key.",
-    "QKMS_NEW_PASSPHRASE=... qkms keystore rekey --to passphrase",
+    "qkms keys create > /dev/null\n"
+    "head -c 24 /dev/urandom | base64 > new-passphrase.txt\n"
+    "qkms keystore rekey --to passphrase --new-passphrase-file new-passphrase.txt",
 )
 @click.option(
     "--to", "to", type=click.Choice(MODES), help="The new mode (default: the current one)."
@@ -178,7 +183,7 @@ def rekey(
     "encrypted.\n\n"
     "A key-file keystore's backup is useless without its master.key: --with-master-key writes it "
     "to PATH.master.key.",
-    "qkms keystore backup ~/qkms-backup.db --with-master-key",
+    "qkms keys create > /dev/null\nqkms keystore backup qkms-backup.db --with-master-key",
 )
 @click.argument("path")
 @click.option("--with-master-key", is_flag=True, help="Also write master.key to PATH.master.key.")
@@ -193,7 +198,9 @@ def backup(app: App, path: str, with_master_key: bool, force: bool) -> Any:
     "restore",
     "Make the backup at PATH the keystore of the home (an empty home, or --force).\n\n"
     "A key-file backup needs its master key: --master-key-file, else PATH.master.key beside it.",
-    "qkms --home ~/qkms-restored keystore restore ~/qkms-backup.db",
+    "qkms keys create > /dev/null\n"
+    "qkms keystore backup qkms-backup.db --with-master-key > /dev/null\n"
+    "qkms --home ./qkms-restored keystore restore qkms-backup.db",
 )
 @click.argument("path")
 @click.option("--master-key-file", metavar="FILE", help="The backup's master.key.")

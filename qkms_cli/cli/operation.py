@@ -11,10 +11,42 @@ from qkms_cli.cli import params as p
 from qkms_cli.cli.app import App
 from qkms_cli.cli.commands import CommandSpec, kebab
 
+# Operations whose KeyId is a key id or key ARN only, as AWS has them (the rest take aliases too).
+_KEY_ONLY = frozenset(
+    {"GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial", "ReplicateKey",
+     "UpdatePrimaryRegion"}
+)  # fmt: skip
+_KEY_FORMS = (
+    "Takes a key id (1234abcd-12ab-34cd-56ef-1234567890ab), a key ARN, an alias name "
+    "(alias/my-app) or an alias ARN."
+)
+_KEY_ONLY_FORMS = "Takes a key id or a key ARN (not an alias)."
+_CONTEXT_HELP = {
+    "EncryptionContext": "Decrypting needs exactly the same context again (keys and values are "
+    "case-sensitive); it is not stored in the ciphertext.",
+    "SourceEncryptionContext": "The context the ciphertext was sealed with, exactly.",
+    "DestinationEncryptionContext": "Decrypting the result needs exactly this context again.",
+}
 
-def _member_option(member: str, shape: dict[str, Any], required: bool) -> click.Option:
+
+def _member_doc(op: str, member: str, doc: str) -> str:
+    """The model's doc, plus what a user must know that it does not say."""
+    if member in ("KeyId", "SourceKeyId", "DestinationKeyId"):
+        doc = f"{doc} {_KEY_ONLY_FORMS if op in _KEY_ONLY else _KEY_FORMS}"
+    elif member == "TargetKeyId":
+        doc = f"{doc} {_KEY_ONLY_FORMS}"
+    elif (member in _CONTEXT_HELP and op != "Decrypt") or member == "SourceEncryptionContext":
+        doc = f"{doc} {_CONTEXT_HELP[member]}"
+    elif member == "EncryptionContext":
+        doc = f"{doc} It must be the context the ciphertext was sealed with, exactly."
+    return doc
+
+
+def _member_option(
+    member: str, shape: dict[str, Any], required: bool, op: str = ""
+) -> click.Option:
     flag = f"--{kebab(member)}"
-    doc = shape.get("doc", "")
+    doc = _member_doc(op, member, shape.get("doc", ""))
     kind = shape["type"]
     if "enum" in shape:
         doc = f"{doc} One of: {', '.join(shape['enum'])}."
@@ -51,13 +83,34 @@ class OperationCommand(click.Command):
     """`qkms <command>` for one operation: flags -> request dict -> service.call -> render."""
 
     def __init__(self, name: str, spec: CommandSpec, *, hidden_alias: bool = False) -> None:
-        help_text = f"{spec.help}\n\n\b\nExample:\n  {spec.example}"
-        if hidden_alias:
-            help_text = f"{help_text}\n\nThe aws-cli name of a qkms command ({spec.op})."
-        super().__init__(name, help=help_text, short_help=spec.help, hidden=hidden_alias)
+        super().__init__(name, help=spec.help, short_help=spec.help, hidden=hidden_alias)
         self.spec = spec
+        self._hidden_alias = hidden_alias
+        self._full_help = False
         self._built: list[click.Parameter] | None = None
         self._list_flags: set[str] = set()
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The whole help (members left out, example, sample output), built only for --help."""
+        if not self._full_help:
+            from qkms_cli import service
+            from qkms_cli.cli.commands import example_help, left_out
+
+            spec = self.spec
+            parts = [spec.help]
+            missing = left_out(spec.op, service.spec(spec.op).output)
+            if missing:
+                parts.append(
+                    "qkms leaves out of the response: "
+                    + "; ".join(f"{m} ({why})" for m, why in missing.items())
+                    + "."
+                )
+            if self._hidden_alias:
+                parts.append(f"The aws-cli name of a qkms command ({spec.op}).")
+            parts.append(example_help(spec.op, spec.example))
+            self.help = "\n\n".join(parts)
+            self._full_help = True
+        super().format_help_text(ctx, formatter)
 
     # Click reads `params`; building them needs the model, so it happens on first use only.
     @property  # type: ignore[override]
@@ -78,7 +131,7 @@ class OperationCommand(click.Command):
         options: list[click.Parameter] = []
         paged = op.name in paginate.PAGINATED
         for member, shape in op.input.items():
-            option = _member_option(member, shape, member in op.required)
+            option = _member_option(member, shape, member in op.required, op.name)
             if shape["type"] == "list":
                 self._list_flags.update(o for o in option.opts if o.startswith("--"))
             if paged and member in ("Limit", "Marker"):

@@ -9,17 +9,19 @@ POOL_COMMANDS = {
     "fill": CommandSpec(
         "FillKeyPairPool",
         "Pre-generate data key pairs into the keystore, sealed under the master key.",
-        "qkms pool fill --key-pair-spec RSA_4096 --count 50",
+        "qkms pool fill --key-pair-spec RSA_2048 --count 4",
     ),
     "status": CommandSpec(
         "DescribeKeyPairPool",
         "Show how many pooled pairs of each KeyPairSpec are left.",
+        "qkms pool fill --key-pair-spec ECC_NIST_P256 --count 3 > /dev/null\n"
         "qkms pool status --query 'Pools[].[KeyPairSpec,Available]' --output text",
     ),
     "clear": CommandSpec(
         "ClearKeyPairPool",
         "Remove pooled pairs: of one KeyPairSpec, or all of them.",
-        "qkms pool clear --key-pair-spec RSA_4096",
+        "qkms pool fill --key-pair-spec ECC_NIST_P256 --count 3 > /dev/null\n"
+        "qkms pool clear --key-pair-spec ECC_NIST_P256",
     ),
 }
 
@@ -31,7 +33,8 @@ HELP = (
 
 pool = LazyGroup(
     "pool",
-    help=f"{HELP}\n\n\b\nExample:\n  {POOL_COMMANDS['fill'].example}",
+    help=HELP,
     short_help="Pre-generate data key pairs for generate-data-key-pair to hand out.",
     commands_spec=POOL_COMMANDS,
 )
+pool.example, pool.example_key = POOL_COMMANDS["status"].example, "pool"

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from qkms_cli.cli.commands import example_help
+
 _HELP = """Serve the KMS API (JSON 1.1, `POST /`, `X-Amz-Target: TrentService.<Operation>`)
 over HTTP on this keystore, so boto3, the aws CLI and the AWS Encryption SDK use qkms
 unchanged (`--endpoint-url http://127.0.0.1:4599`). The CLI keeps working on the same keystore
@@ -37,7 +39,7 @@ def _cores() -> int:
 
 @click.command(
     "serve",
-    help=f"{_HELP}\n\n\b\nExample:\n  qkms serve --port 4599 --workers 2",
+    help=f"{_HELP}\n\n{example_help('serve', 'qkms serve --port 4599 --workers 2')}",
     short_help="Serve the KMS API over HTTP (for boto3, the aws CLI, SDKs).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
