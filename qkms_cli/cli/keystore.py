@@ -219,6 +219,14 @@ def restore(app: App, path: str, master_key_file: str | None, force: bool) -> An
     "a PEM private key otherwise) and Aliases: [{AliasName, TargetKeyId}]. local-kms's seed.yaml "
     "is read as it is. Seeding is idempotent: existing entries are left as they are, and one "
     "that conflicts with the file is an error naming it; nothing is written unless all is sound.",
+    "cat > seed.yaml <<EOF\n"
+    "Keys:\n"
+    "  - KeyId: 1234abcd-12ab-34cd-56ef-1234567890ab\n"
+    "    Description: seeded by the example\n"
+    "Aliases:\n"
+    "  - AliasName: alias/seeded\n"
+    "    TargetKeyId: 1234abcd-12ab-34cd-56ef-1234567890ab\n"
+    "EOF\n"
     "qkms keystore seed seed.yaml",
 )
 @click.argument("path", metavar="FILE")
