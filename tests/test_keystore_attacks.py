@@ -264,6 +264,16 @@ def test_a_symlinked_database_is_refused(qkms: Qkms, home: Path, tmp_path: Path)
     assert f"{home / 'keystore.db'} is a symbolic link" in stderr
 
 
+def test_a_planted_write_ahead_log_is_refused(qkms: Qkms, home: Path, tmp_path: Path) -> None:
+    """SQLite opens keystore.db-wal itself (following links): qkms checks it first."""
+    qkms.new_key()
+    planted = home / "keystore.db-wal"
+    assert not planted.exists()  # the last process to close the keystore removed its log
+    planted.symlink_to(tmp_path / "attacker-log")
+    stderr = qkms.fails(253, "keys", "list").stderr
+    assert f"{planted} is a symbolic link" in stderr
+
+
 def test_a_home_in_a_world_writable_directory_needs_the_sticky_bit(
     qkms: Qkms, tmp_path: Path
 ) -> None:
