@@ -3,6 +3,8 @@
     python benchmarks/bench_server.py                 # ~4 minutes on 2 cores
     python benchmarks/bench_server.py --duration 5 --connections 8 --ops GenerateDataKey
     python benchmarks/bench_server.py --profile       # and where one worker's time goes (py-spy)
+    python benchmarks/bench_server.py --store postgresql://127.0.0.1:5432/postgres --ops \
+        GenerateDataKey CreateKey                     # SQLite vs PostgreSQL, 1 and 2 replicas
 
 Needs wrk (`apt-get install wrk`) and the test extras (`pip install -e '.[test]'`: boto3,
 moto[server]); `--profile` needs py-spy (`pip install py-spy`).
@@ -19,6 +21,12 @@ How it measures:
   process (it has no workers option). Both run on this machine beside wrk, which takes its share
   of the same cores: the ratio is what this measures, not an absolute capacity.
 - moto has no GenerateDataKeyPair (it answers 500); that cell says so instead of a ratio.
+- --store URL (a PostgreSQL server; a database is made on it for the run and dropped after)
+  measures the keystore backends instead of moto: qkms serve on SQLite, one replica on
+  PostgreSQL, and two replicas on the same PostgreSQL keystore, each replica with --workers.
+  Two replicas get one wrk each, half the connections apiece, run at once: their requests per
+  second add up, the p50 is their mean and the p99 the larger. CreateKey (a write transaction
+  each) shows what the writers' lock allows; the other operations only read the keystore.
 """
 
 from __future__ import annotations
@@ -39,6 +47,8 @@ from pathlib import Path
 from typing import Any
 
 OPS = ("Encrypt", "Decrypt", "GenerateDataKey", "GenerateDataKeyPair")
+# Beyond OPS for --store: a write transaction a request.
+WRITE_OPS = ("CreateKey",)
 CONNECTIONS = (1, 8, 64)
 # AWS's default request quota for symmetric cryptographic operations, per account and region.
 AWS_SYMMETRIC_QUOTA = 10_000
@@ -74,11 +84,19 @@ def wait_ready(url: str, proc: subprocess.Popen[Any], timeout: float = 60) -> No
 
 
 class Peer:
-    """A server under test: its URL, process, and the request bodies for each operation."""
+    """A server under test: its URL, process, and the request bodies for each operation.
+
+    A peer of several replicas (--store) has their URLs and processes in `more`.
+    """
 
     def __init__(self, name: str, url: str, proc: subprocess.Popen[Any]) -> None:
         self.name, self.url, self.proc = name, url, proc
         self.bodies: dict[str, bytes | None] = {}
+        self.more: list[tuple[str, subprocess.Popen[Any]]] = []
+
+    @property
+    def urls(self) -> list[str]:
+        return [self.url, *(url for url, _proc in self.more)]
 
     def client(self) -> Any:
         import boto3
@@ -104,6 +122,7 @@ class Peer:
             "Decrypt": {"CiphertextBlob": base64.b64encode(blob).decode()},
             "GenerateDataKey": {"KeyId": key, "KeySpec": "AES_256"},
             "GenerateDataKeyPair": {"KeyId": key, "KeyPairSpec": "ECC_NIST_P256"},
+            "CreateKey": {},
         }
         for op, request in requests.items():
             try:
@@ -125,12 +144,13 @@ class Peer:
         return total / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        for proc in [self.proc, *(proc for _url, proc in self.more)]:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
 
 
 def _snake(op: str) -> str:
@@ -144,21 +164,101 @@ def _boto_args(request: dict[str, Any]) -> dict[str, Any]:
     return {k: base64.b64decode(v) if k in blobs else v for k, v in request.items()}
 
 
-def start_qkms(home: Path, workers: int, threads: int) -> Peer:
-    port = free_port()
-    env = {**os.environ, "QKMS_HOME": str(home)}
+def start_qkms(
+    home: Path,
+    workers: int,
+    threads: int,
+    *,
+    name: str = "qkms serve",
+    env: dict[str, str] | None = None,
+    replicas: int = 1,
+) -> Peer:
+    env = {**os.environ, "QKMS_HOME": str(home), **(env or {})}
     subprocess.run([sys.executable, "-m", "qkms_cli", "keystore", "init"], env=env,
                    check=True, capture_output=True)  # fmt: skip
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "qkms_cli", "serve", "--port", str(port), "--workers",
-         str(workers), "--threads", str(threads)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    wait_ready(f"{url}/health", proc)
-    return Peer("qkms serve", url, proc)
+    started: list[tuple[str, subprocess.Popen[Any]]] = []
+    for _ in range(replicas):
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "qkms_cli", "serve", "--port", str(port), "--workers",
+             str(workers), "--threads", str(threads)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        wait_ready(f"{url}/health", proc)
+        started.append((url, proc))
+    peer = Peer(name, *started[0])
+    peer.more = started[1:]
+    return peer
+
+
+def start_stores(server: str, home: Path, workers: int, threads: int) -> tuple[list[Peer], str]:
+    """qkms serve on SQLite, and 1 and 2 replicas on a new database on the PostgreSQL server."""
+    import base64
+    import secrets
+
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    dbname = f"qkms_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{dbname}"')
+    parts = {k: v for k, v in conninfo_to_dict(server).items() if k != "dbname"}
+    url = f"postgresql:///{dbname}?" + "&".join(f"{k}={v}" for k, v in parts.items())
+    master = {"QKMS_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
+    shared = {**master, "QKMS_STORE": url}
+    peers = [
+        start_qkms(home / "sqlite", workers, threads, name="sqlite", env=master),
+        start_qkms(home / "pg1", workers, threads, name="postgresql x1", env=shared),
+    ]
+    # The second replica set serves the same keystore (init refuses to make it twice).
+    env = {**os.environ, "QKMS_HOME": str(home / "pg2"), **shared}
+    two = []
+    for _ in range(2):
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "qkms_cli", "serve", "--port", str(port), "--workers",
+             str(workers), "--threads", str(threads)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_ready(f"http://127.0.0.1:{port}/health", proc)
+        two.append((f"http://127.0.0.1:{port}", proc))
+    pair = Peer("postgresql x2", *two[0])
+    pair.more = two[1:]
+    peers.append(pair)
+    return peers, dbname
+
+
+def drop_database(server: str, dbname: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+def wrk_all(
+    peer: Peer, op: str, body: bytes, connections: int, duration: float, lua_dir: Path
+) -> dict[str, Any]:
+    """wrk on each of the peer's replicas at once, the connections shared out; figures summed."""
+    urls = peer.urls
+    if len(urls) == 1:
+        return wrk(urls[0], op, body, connections, duration, lua_dir)
+    from concurrent.futures import ThreadPoolExecutor
+
+    share = max(1, connections // len(urls))
+    with ThreadPoolExecutor(len(urls)) as pool:
+        runs = list(
+            pool.map(lambda url: wrk(url, op, body, share, duration, lua_dir, tag=url[-5:]), urls)
+        )
+    return {
+        "rps": sum(r["rps"] for r in runs),
+        "p50": sum(r["p50"] for r in runs) / len(runs),
+        "p99": max(r["p99"] for r in runs),
+        "non2xx": sum(r["non2xx"] for r in runs),
+        "socket_errors": "; ".join(r["socket_errors"] for r in runs if r["socket_errors"]),
+    }
 
 
 def start_moto() -> Peer:
@@ -208,6 +308,7 @@ def wrk(
     duration: float,
     lua_dir: Path,
     warm: bool = True,
+    tag: str = "",
 ) -> dict[str, Any]:
     from qkms_cli import sigv4
 
@@ -220,7 +321,7 @@ def wrk(
         secret_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         region="us-east-1",
     )
-    script = lua_dir / f"{op}.lua"
+    script = lua_dir / f"{op}{tag}.lua"
     script.write_text(
         LUA.format(
             body=json.dumps(body.decode()),
@@ -385,16 +486,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per cell")
     parser.add_argument("--connections", type=int, nargs="+", default=list(CONNECTIONS))
-    parser.add_argument("--ops", nargs="+", default=list(OPS), choices=OPS)
+    parser.add_argument("--ops", nargs="+", default=list(OPS), choices=OPS + WRITE_OPS)
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--threads", type=int, default=4, help="qkms serve --threads")
     parser.add_argument("--no-moto", action="store_true", help="measure qkms serve alone")
     parser.add_argument(
         "--profile", action="store_true", help="py-spy one worker (GenerateDataKey, 8 connections)"
     )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="a PostgreSQL server: compare SQLite with 1 and 2 replicas on PostgreSQL (no moto)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench: wrk is not installed (apt-get install wrk)")
+    if args.store:
+        stores(args)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         lua_dir = Path(tmp)
@@ -427,6 +536,34 @@ def main() -> None:
         finally:
             for peer in peers:
                 peer.stop()
+
+
+def stores(args: Any) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        lua_dir = Path(tmp)
+        peers, dbname = start_stores(args.store, lua_dir, args.workers, args.threads)
+        try:
+            for peer in peers:
+                peer.prepare()
+            print(
+                f"qkms serve --workers {args.workers} --threads {args.threads} per replica; "
+                f"wrk {args.duration:g} s per cell; load average {os.getloadavg()[0]:.2f}; "
+                f"{len(os.sched_getaffinity(0))} cores\n"
+            )
+            for op in args.ops:
+                for connections in args.connections:
+                    cells = []
+                    for peer in peers:
+                        body = peer.bodies.get(op)
+                        got = None if body is None else wrk_all(
+                            peer, op, body, connections, args.duration, lua_dir
+                        )  # fmt: skip
+                        cells.append(f"{peer.name} {cell(got)}")
+                    print(f"{op:20} c={connections:<3} " + " | ".join(cells), flush=True)
+        finally:
+            for peer in peers:
+                peer.stop()
+            drop_database(args.store, dbname)
 
 
 def report(op: str, connections: int, peers: list[Peer], results: dict[Any, Any]) -> None:

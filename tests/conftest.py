@@ -44,7 +44,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 # -- keystore backends -------------------------------------------------------------------------
-# Test modules marked `pytestmark = pytest.mark.backends` run each test on both keystore backends:
+# Test modules marked `pytestmark = pytest.mark.backends` run each test on both keystore backends
+# (a test about SQLite's own file, marked `pytest.mark.sqlite`, on SQLite alone):
 # SQLite in the temp home, and PostgreSQL in a schema of its own in a database made for this test
 # session (and dropped after it). Without a reachable server the postgresql cases skip, saying how
 # to run them.
@@ -68,9 +69,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "store_backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
-        "backends"
-    ):
+    marked = metafunc.definition.get_closest_marker
+    if "store_backend" in metafunc.fixturenames and marked("backends") and not marked("sqlite"):
         metafunc.parametrize("store_backend", ["sqlite", "postgresql"], indirect=True)
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import ACCOUNT, RSA_SIGNING, Qkms, arn, unb64
 
+pytestmark = pytest.mark.backends
+
 SYMMETRIC_METADATA = {
     "AWSAccountId",
     "Arn",

@@ -6,6 +6,8 @@ import pytest
 
 from tests.conftest import Qkms
 
+pytestmark = pytest.mark.backends
+
 OLD = "old passphrase"
 NEW = "new passphrase"
 
@@ -13,6 +15,7 @@ NEW = "new passphrase"
 def test_rekey_and_verify_cover_the_key_pair_pool(
     qkms: Qkms, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("QKMS_MASTER_KEY", raising=False)  # a passphrase keystore, this one
     monkeypatch.setenv("QKMS_PASSPHRASE", OLD)
     qkms.ok("keystore", "init")
     key = qkms.new_key()

@@ -13,6 +13,8 @@ from qkms_cli.errors import KMSInvalidStateException, NotFoundException
 from qkms_cli.store.keystore import Keystore
 from tests.conftest import Clock, Qkms, arn, b64
 
+pytestmark = pytest.mark.backends
+
 SECRET = b64(b"the launch code")
 
 

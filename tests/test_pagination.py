@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import Qkms
 
+pytestmark = pytest.mark.backends
+
 
 def _keys(qkms: Qkms, n: int) -> list[str]:
     return sorted(qkms.new_key() for _ in range(n))

@@ -19,6 +19,8 @@ from qkms_cli.store.keystore import Keystore
 from qkms_cli.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from tests.conftest import Qkms, make_pre_row_mac, unb64
 
+pytestmark = pytest.mark.backends
+
 
 def pooled_public_keys(home: Path) -> set[bytes]:
     keystore = Keystore.open(home)
@@ -209,6 +211,7 @@ def test_pool_counts_for_keystore_info(qkms: Qkms, home: Path, spec: str) -> Non
         keystore.close()
 
 
+@pytest.mark.sqlite
 def test_a_version_1_keystore_gains_the_pool_on_first_use(qkms: Qkms, home: Path) -> None:
     key = qkms.new_key()
     make_pre_row_mac(home)

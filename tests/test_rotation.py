@@ -18,6 +18,8 @@ from qkms_cli.errors import (
 from qkms_cli.store.keystore import Keystore
 from tests.conftest import Clock, Qkms, arn, b64, unb64
 
+pytestmark = pytest.mark.backends
+
 DAY = timedelta(days=1)
 
 

@@ -242,3 +242,84 @@ def test_threads_share_one_keystore_each_with_its_own_transaction(pg_url: str) -
     assert db.query("SELECT count(*) AS n FROM meta")[0]["n"] == 40
     assert db.get_meta("t3-9") == 309
     db.close()
+
+
+def test_a_keystore_moves_to_a_sqlite_file_and_back_without_its_pool(
+    pg_url: str, postgres_server: Any, tmp_path: Path
+) -> None:
+    """backup/restore between backends: every row but the pooled pairs, types kept."""
+    from qkms_cli.store import transfer
+    from qkms_cli.store.postgres import Database as PgDatabase
+    from qkms_cli.store.sqlite import Database as SqliteDatabase
+
+    source = migrated(pg_url)
+    with source.transaction():
+        source.put_meta([("account_id", "111122223333"), ("check", b"\x00\x01"), ("at", 2.5)])
+        source.execute(
+            "INSERT INTO keys (key_id, created, key_spec, key_usage, key_state) "
+            "VALUES (?, ?, ?, ?, ?)",
+            ("k1", 1.25, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "Enabled"),
+        )
+        source.execute(
+            "INSERT INTO key_material (key_id, version, created, wrapped) VALUES (?, ?, ?, ?)",
+            ("k1", 1, 1.25, b"\xffsealed"),
+        )
+        source.execute(
+            "INSERT INTO tags (key_id, tag_key, tag_value) VALUES (?, ?, ?)", ("k1", "a", "b")
+        )
+        source.execute(
+            "INSERT INTO key_pair_pool (pair_id, pair_spec, created, public_key, wrapped) "
+            "VALUES (?, ?, ?, ?, ?)",
+            ("p1", "ECC_NIST_P256", 1.0, b"pub", b"sealed"),
+        )
+
+    def contents(db: Any) -> dict[str, Any]:
+        names = [r["name"] for r in db.query("SELECT name FROM meta ORDER BY name")]
+        return {
+            "meta": {n: db.get_meta(n) for n in names},
+            "keys": db.query("SELECT * FROM keys"),
+            "key_material": db.query("SELECT * FROM key_material"),
+            "tags": db.query("SELECT * FROM tags"),
+            "pool": db.query("SELECT pair_id FROM key_pair_pool"),
+        }
+
+    copy = SqliteDatabase(tmp_path / "copy.db", TIMEOUT)
+    with copy.transaction(), source.snapshot():
+        transfer.make_schema(copy, SCHEMA_VERSION)
+        counts = transfer.copy_rows(source, copy, SCHEMA_VERSION)
+    assert {"meta": 3, "keys": 1, "key_material": 1, "aliases": 0, "tags": 1}.items() <= (
+        counts.items()
+    )
+    assert "key_pair_pool" not in counts
+    assert copy.schema_version() == SCHEMA_VERSION
+    expected = {**contents(source), "pool": []}
+    assert contents(copy) == expected
+
+    back = PgDatabase(postgres_server.new_schema(), TIMEOUT)
+    with back.transaction():
+        transfer.make_schema(back, SCHEMA_VERSION)
+        transfer.copy_rows(copy, back, SCHEMA_VERSION)
+    assert contents(back) == expected
+    for db in (source, copy, back):
+        db.close()
+
+
+def test_pooled_connections_that_dropped_are_replaced(pg_url: str, postgres_server: Any) -> None:
+    """A replica's keystore threads share the pool; a server restart costs no request."""
+    migrated(pg_url).close()
+    from qkms_cli.store.postgres import Database
+
+    database = Database(pg_url, TIMEOUT, pooled=True)
+    database.put_meta([("before", 1)])
+    dbname = database.query("SELECT current_database() AS d")[0]["d"]
+    with postgres_server.admin() as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND application_name = 'qkms'",
+            (dbname,),
+        )
+    assert database.get_meta("before") == 1
+    with database.transaction():
+        database.put_meta([("after", 2)])
+    assert database.get_meta("after") == 2
+    database.close()

@@ -6,6 +6,8 @@ import pytest
 
 from tests.conftest import Qkms, arn, b64, unb64
 
+pytestmark = pytest.mark.backends
+
 ENCRYPT_MEMBERS = {"CiphertextBlob", "KeyId", "EncryptionAlgorithm"}
 REENCRYPT_MEMBERS = {
     "CiphertextBlob",

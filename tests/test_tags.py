@@ -10,6 +10,8 @@ from qkms_cli import service
 from qkms_cli.store.keystore import Keystore
 from tests.conftest import Qkms, arn
 
+pytestmark = pytest.mark.backends
+
 
 def error_line(code: str, op: str) -> str:
     return f"An error occurred ({code}) when calling the {op} operation: "

@@ -74,7 +74,7 @@ class App:
                 from qkms_cli.service import debuginfo
 
                 self.err.write(
-                    f"qkms: made a new keystore in {store.home} "
+                    f"qkms: made a new keystore in {store.where} "
                     f"(master key mode {debuginfo.master_mode(store)})\n"
                 )
         return self._keystore

@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from qkms_cli.errors import ParamValidationError
+from qkms_cli.errors import ParamValidationError, QkmsError
 from qkms_cli.service.validate import validate_request
 
 if TYPE_CHECKING:
@@ -17,6 +17,10 @@ Handler = Callable[["Keystore", dict[str, Any]], dict[str, Any]]
 
 # The module that registers each operation's handler: a call imports only the one it needs, so
 # start-up does not pay for every handler's imports (tests/test_startup.py keeps this complete).
+# How often an operation runs when a shared keystore's connection drops under it, or PostgreSQL
+# aborts its transaction as one of two that could not both commit (call()).
+TRANSIENT_ATTEMPTS = 8
+
 _HANDLER_MODULES: dict[str, tuple[str, ...]] = {
     "keys": (
         "CreateKey",
@@ -212,9 +216,23 @@ def call(
     """
     validate(name, request)
     clean = {k: v for k, v in request.items() if v is not None}
-    if progress is not None:
-        return _handler(name)(keystore, clean, progress=progress)  # type: ignore[call-arg]
-    return _handler(name)(keystore, clean)
+    handler = _handler(name)
+    for attempt in range(TRANSIENT_ATTEMPTS):
+        try:
+            if progress is not None:
+                return handler(keystore, clean, progress=progress)  # type: ignore[call-arg]
+            return handler(keystore, clean)
+        except QkmsError as exc:
+            # A shared keystore's dropped connection or serialization failure rolled the
+            # operation's transaction back: it is run again from the start, a few times.
+            if not getattr(exc, "transient", False) or attempt == TRANSIENT_ATTEMPTS - 1:
+                raise
+            import random
+            import time
+
+            # Apart again, not in step with the transaction that won.
+            time.sleep(random.uniform(0, 0.002 * 2**attempt))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def open_keystore(

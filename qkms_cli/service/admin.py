@@ -50,6 +50,7 @@ def _describe(store: Keystore) -> dict[str, Any]:
     mode = str(store.meta("master_mode"))
     out: dict[str, Any] = {
         "Path": str(store.path),
+        "Backend": store.dialect,
         "AccountId": store.account_id,
         "SchemaVersion": store.schema_version(),
         "MasterKeyMode": mode,
@@ -149,7 +150,7 @@ def init(
     try:
         if not store.created:
             raise KeystoreError(
-                f"{store.home} already holds a keystore (master key mode "
+                f"{store.where} already holds a keystore (master key mode "
                 f"{store.meta('master_mode')}). Change its master key with `qkms keystore rekey`."
             )
         return _describe(store)

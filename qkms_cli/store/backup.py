@@ -41,7 +41,7 @@ def backup(store: Keystore, dest: Path, *, with_master_key: bool, force: bool) -
     """
     dest = dest.expanduser()
     key_dest = dest.with_name(dest.name + KEY_SUFFIX)
-    if dest.resolve().parent == store.home.resolve():
+    if store.home is not None and dest.resolve().parent == store.home.resolve():
         # Writing over keystore.db or master.key would destroy what the backup is meant to keep.
         raise KeystoreError(
             f"Refusing to back up into the keystore home itself ({dest}); choose a path outside "
@@ -64,18 +64,23 @@ def backup(store: Keystore, dest: Path, *, with_master_key: bool, force: bool) -
     except OSError as exc:
         raise _os_error("write the backup", dest, exc) from None
     try:
-        target = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            target.execute("PRAGMA secure_delete = ON")
-            # One step (pages=-1): a single read transaction, so the copy is one consistent state.
-            store._conn.backup(target)
-            # A single self-contained file: no -wal beside it to lose when it is copied.
-            target.execute("PRAGMA journal_mode = DELETE")
-            _discard_pool(target)
-            check = target.execute("SELECT value FROM meta WHERE name = 'master_check'").fetchone()
-            keys = target.execute("SELECT count(*) FROM keys").fetchone()[0]
-        finally:
-            target.close()
+        if store.home is None:
+            keys, check = _copy_shared(store, tmp)
+        else:
+            target = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                target.execute("PRAGMA secure_delete = ON")
+                # One step (pages=-1): one read transaction, so the copy is one consistent state.
+                store._db.conn.backup(target)
+                # A single self-contained file: no -wal beside it to lose when it is copied.
+                target.execute("PRAGMA journal_mode = DELETE")
+                _discard_pool(target)
+                check = target.execute(
+                    "SELECT value FROM meta WHERE name = 'master_check'"
+                ).fetchone()
+                keys = target.execute("SELECT count(*) FROM keys").fetchone()[0]
+            finally:
+                target.close()
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         if with_master_key:
@@ -94,8 +99,24 @@ def backup(store: Keystore, dest: Path, *, with_master_key: bool, force: bool) -
         "mode": mode,
         "keys": keys,
         "master_key_file": key_dest if with_master_key else None,
-        "master_key_path": store.home / MASTER_KEY_NAME,
+        "master_key_path": store.home / MASTER_KEY_NAME if store.home is not None else None,
     }
+
+
+def _copy_shared(store: Keystore, tmp: Path) -> tuple[int, Any]:
+    """A shared keystore's rows, as of one snapshot, into a new SQLite file (no pooled pairs)."""
+    from qkms_cli.store import sqlite, transfer
+
+    target = sqlite.Database(tmp, store._timeout)
+    try:
+        version = store.schema_version()
+        with target.transaction(), store._db.snapshot():
+            transfer.make_schema(target, version)
+            transfer.copy_rows(store._db, target, version)
+        keys = target.query("SELECT count(*) AS n FROM keys")[0]["n"]
+        return int(keys), (target.get_meta("master_check"),)
+    finally:
+        target.close()
 
 
 def _open_source(source: Path) -> sqlite3.Connection:
@@ -150,6 +171,9 @@ def restore(
         found = _inspect(src, source)
         meta = found["meta"]
         mode = str(meta["master_mode"])
+        shared = os.environ.get("QKMS_STORE")
+        if shared:
+            return _restore_shared(shared, source, src, found, force=force)
         path = prepare_home(home)
         if source.resolve().parent == path.resolve():
             raise KeystoreError(
@@ -198,6 +222,52 @@ def restore(
         "keys": found["keys"],
         "account_id": str(meta["account_id"]),
         "schema_version": found["version"],
+    }
+
+
+def _restore_shared(
+    url: str, source: Path, src: sqlite3.Connection, found: dict[str, Any], *, force: bool
+) -> dict[str, Any]:
+    """A backup's rows into the shared keystore at url, in one transaction (no pooled pairs)."""
+    from qkms_cli.store import sqlite, transfer
+    from qkms_cli.store.keystore import open_shared
+
+    meta = found["meta"]
+    mode = str(meta["master_mode"])
+    if mode == master.KEYFILE:
+        raise KeystoreError(
+            f"The backup {source} is of a key-file keystore, and a shared keystore keeps no "
+            "master.key. Restore it into a home, rekey it there (qkms keystore rekey --to "
+            "external, or --to passphrase), back that up, and restore the new backup."
+        )
+    version = found["version"]
+    target = open_shared(url, _busy_timeout())
+    try:
+        with target.transaction(lock=True):
+            existing = target.schema_version()
+            if existing:
+                held = 0
+                if target.has_table("keys"):
+                    held = int(target.query("SELECT count(*) AS n FROM keys")[0]["n"])
+                if not force:
+                    raise KeystoreError(
+                        f"{target.location} already holds a keystore ({held} keys). Restore "
+                        "into an empty database, or pass --force to replace it (back it up "
+                        "first)."
+                    )
+                transfer.drop(target, max(existing, version))
+            transfer.make_schema(target, version)
+            transfer.copy_rows(sqlite.Database.over(src, source), target, version)
+        where = target.location
+    finally:
+        target.close()
+    return {
+        "path": where,
+        "source": source,
+        "mode": mode,
+        "keys": found["keys"],
+        "account_id": str(meta["account_id"]),
+        "schema_version": version,
     }
 
 

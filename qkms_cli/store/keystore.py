@@ -6,23 +6,22 @@ import contextlib
 import errno
 import functools
 import os
-import sqlite3
 import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qkms_cli.engine import wrap
 from qkms_cli.errors import (
     ApiError,
-    DependencyTimeoutException,
     KeystoreError,
     KeyUnavailableException,
 )
 from qkms_cli.store import master
 from qkms_cli.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from qkms_cli.store.sqlite import translate_error as _translate  # noqa: F401 (old name)
 
 DB_NAME = "keystore.db"
 MASTER_KEY_NAME = "master.key"
@@ -36,6 +35,12 @@ MASTER_CHECK = b"qkms master key check"
 PENDING_KEY_NAME = "master.key.new"
 
 Clock = Callable[[], float]
+
+if TYPE_CHECKING:
+    from qkms_cli.store.postgres import Database as PostgresDatabase
+    from qkms_cli.store.sqlite import Database as SqliteDatabase
+
+    Database = SqliteDatabase | PostgresDatabase
 
 # The columns of a keys row its MAC covers (see key_mac_fields).
 KEY_MAC_COLUMNS = (
@@ -222,24 +227,6 @@ def _check_parent(path: Path) -> None:
         )
 
 
-def _translate(exc: sqlite3.Error, path: Path, timeout: float) -> Exception:
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return DependencyTimeoutException(
-            f"The keystore is locked by another qkms process; gave up after {timeout:g} seconds."
-        )
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return KeystoreError(
-            f"The keystore database {path} is damaged ({exc}). "
-            "Restore it from a backup (qkms keystore restore)."
-        )
-    if "readonly" in text or "read-only" in text:
-        return KeystoreError(f"The keystore {path} is read-only: {exc}.")
-    if "full" in text:
-        return KeystoreError(f"The disk holding the keystore {path} is full: {exc}.")
-    return KeystoreError(f"The keystore {path} cannot be used: {exc}.")
-
-
 def prepare_home(home: str | os.PathLike[str] | None, *, create: bool = True) -> Path:
     """The home directory, made 0700 on first use; refused unless it is the user's own.
 
@@ -414,20 +401,48 @@ def material_aad(key_id: str, version: int, key_spec: str, row: Mapping[str, Any
     )
 
 
+def open_shared(url: str, timeout: float) -> Database:
+    """The database of a shared keystore named by QKMS_STORE (a postgresql:// URL)."""
+    from qkms_cli.store import postgres
+
+    if not postgres.is_url(url):
+        scheme = url.split(":", 1)[0] if ":" in url else url[:20]
+        raise KeystoreError(
+            "QKMS_STORE names a shared keystore as postgresql://USER@HOST/DB; "
+            f"{scheme!r} is not one. Unset it for the keystore in the home."
+        )
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise KeystoreError(
+            "QKMS_STORE names a PostgreSQL keystore, but psycopg is not installed: "
+            "pip install 'qkms[postgresql]'."
+        ) from None
+    return postgres.Database(url, timeout)
+
+
 class Keystore:
-    """An open keystore; pass it around, never keep it in a global."""
+    """An open keystore; pass it around, never keep it in a global.
+
+    Its rows live in one of two backends (store/sqlite.py, the default, in the home; or
+    store/postgres.py, shared, named by QKMS_STORE), both spoken to in SQLite's dialect.
+    """
 
     def __init__(
         self,
-        home: Path,
-        conn: sqlite3.Connection,
+        home: Path | None,
+        db: Database,
         clock: Clock,
         timeout: float,
         credentials: master.Credentials | None = None,
     ):
+        # A shared (PostgreSQL) keystore has no home: nothing of it lives on this machine.
         self.home = home
-        self.path = home / DB_NAME
-        self._conn = conn
+        self.path: Path | str = home / DB_NAME if home is not None else db.location
+        # What messages call the keystore: its home, or the shared store's URL (no password).
+        self.where: Path | str = home if home is not None else db.location
+        self._db = db
+        self.dialect = db.dialect
         self._clock = clock
         self._timeout = timeout
         self._credentials = credentials or master.Credentials.from_env()
@@ -458,8 +473,11 @@ class Keystore:
         new: master.NewMaster | None = None,
         account_id: str | None = None,
         partition: tuple[str, str | None] | None = None,
+        store: str | None = None,
     ) -> Keystore:
         """Open (creating on first use unless create is False) the keystore in home.
+
+        store (else QKMS_STORE) names a shared keystore instead: postgresql://...
 
         A new keystore gets its master key as `new` says, else as the environment says
         (QKMS_MASTER_KEY, QKMS_PASSPHRASE, else a random master.key). Keys whose deletion is
@@ -468,6 +486,19 @@ class Keystore:
         harden_process()
         if timeout is None:
             timeout = _busy_timeout()
+        url = store if store is not None else os.environ.get("QKMS_STORE")
+        if url:
+            shared_db = open_shared(url, timeout)
+            shared = cls(None, shared_db, clock or time.time, timeout, credentials)
+            shared._new, shared._new_account_id = new, account_id
+            if partition is not None:
+                shared._new_partition = partition
+            try:
+                shared._prepare(create)
+            except BaseException:
+                shared_db.close()
+                raise
+            return shared
         path = prepare_home(home, create=create)
         db = path / DB_NAME
         if not create and not os.path.lexists(db):
@@ -476,31 +507,22 @@ class Keystore:
             )
         create_private(db)
         check_companions(db)
-        try:
-            conn = sqlite3.connect(db, timeout=timeout, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise _translate(exc, db, timeout) from None
-        store = cls(path, conn, clock or time.time, timeout, credentials)
-        store._new, store._new_account_id = new, account_id
+        from qkms_cli.store import sqlite
+
+        database = sqlite.Database(db, timeout)
+        keystore = cls(path, database, clock or time.time, timeout, credentials)
+        keystore._new, keystore._new_account_id = new, account_id
         if partition is not None:
-            store._new_partition = partition
+            keystore._new_partition = partition
         try:
-            store._prepare(create)
-        except sqlite3.Error as exc:
-            conn.close()
-            raise _translate(exc, db, timeout) from None
+            keystore._prepare(create)
         except BaseException:
-            conn.close()
+            database.close()
             raise
-        return store
+        return keystore
 
     def _prepare(self, create: bool) -> None:
-        conn = self._conn
-        conn.execute("PRAGMA foreign_keys = ON")
-        # Deleted rows (a purged key's material, a used pooled pair) are overwritten with zeros,
-        # not left in free pages; upstream SQLite defaults this off.
-        conn.execute("PRAGMA secure_delete = ON")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        version = self._db.schema_version()
         if version > SCHEMA_VERSION:
             raise KeystoreError(
                 f"The keystore {self.path} has schema version {version}, newer than this qkms "
@@ -508,7 +530,8 @@ class Keystore:
             )
         if version == 0 and not create:
             raise KeystoreError(
-                f"There is no keystore in {self.home}. Create one with: qkms keystore init"
+                f"There is no keystore {'in ' if self.home else 'at '}{self.where}. "
+                "Create one with: qkms keystore init"
             )
         if version < SCHEMA_VERSION:
             self._migrate()
@@ -526,11 +549,11 @@ class Keystore:
         if mode == master.PASSPHRASE:
             return
         what = {
-            master.KEYFILE: f"its master key is the file {self.home / MASTER_KEY_NAME}",
+            master.KEYFILE: f"its master key is the file {Path(self.where) / MASTER_KEY_NAME}",
             master.EXTERNAL: "its master key is external (QKMS_MASTER_KEY)",
         }.get(str(mode), f"its master key mode is {mode}")
         raise KeystoreError(
-            f"QKMS_PASSPHRASE is set, but the keystore {self.home} has no passphrase ({what}). "
+            f"QKMS_PASSPHRASE is set, but the keystore {self.where} has no passphrase ({what}). "
             "qkms will not ignore it: if this is not the keystore you meant, someone may have "
             "put another in its place; otherwise unset QKMS_PASSPHRASE."
         )
@@ -538,7 +561,18 @@ class Keystore:
     # -- where the keystore lives: a copy or a restore discards the key-pair pool -------------
 
     def _binding(self) -> str:
-        """Where this keystore's file is: device, inodes of file and home, and the real path."""
+        """Where this keystore's file is: device, inodes of file and home, and the real path.
+
+        A shared keystore is where its database is: the database's oid, name and schema (a
+        restored dump gets a new oid).
+        """
+        if self.home is None:
+            row = self._one(
+                "SELECT d.oid AS oid, current_database() AS db, current_schema() AS schema "
+                "FROM pg_catalog.pg_database AS d WHERE d.datname = current_database()"
+            )
+            assert row is not None
+            return f"postgresql:{row['oid']}:{row['db']}:{row['schema']}"
         st = os.stat(self.path)
         home_st = os.stat(self.home)
         return f"{st.st_dev}:{st.st_ino}:{home_st.st_ino}:{os.path.realpath(self.home)}"
@@ -579,42 +613,31 @@ class Keystore:
         self._set_meta("home_binding_mac", self.row_mac("home-binding", [current]))
 
     def _set_meta(self, name: str, value: Any) -> None:
-        self._exec(
-            "INSERT INTO meta (name, value) VALUES (?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            (name, value),
-        )
+        """Insert or replace one meta value: text, a number or bytes, read back as written."""
+        self._db.put_meta([(name, value)])
 
     def _migrate(self) -> None:
-        conn = self._conn
-        # WAL lets readers go on while one process writes; it persists in the file. Switching
-        # takes an exclusive lock, and when processes opening a new keystore race to switch,
-        # SQLite answers "locked" at once rather than wait (a would-be deadlock): retry.
-        deadline = time.monotonic() + self._timeout
-        while True:
-            try:
-                conn.execute("PRAGMA journal_mode = WAL")
-                break
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.005 + (os.getpid() % 10) * 0.002)
-        conn.execute("PRAGMA synchronous = NORMAL")
-        with self.write():
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        self._db.prepare()
+        with self.write(lock=True):
+            # Again under the lock: another process may have migrated meanwhile.
+            version = self._db.schema_version()
             for _name, sql in MIGRATIONS[version:]:
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
+                self._db.run_script(sql)
             if version == 0:
                 self._initialise(self._new or master.NewMaster.from_env())
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._db.set_schema_version(SCHEMA_VERSION)
 
     def _initialise(self, new: master.NewMaster) -> None:
         account_id = self._new_account_id or os.environ.get("QKMS_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
         if not (len(account_id) == 12 and account_id.isascii() and account_id.isdigit()):
             raise KeystoreError(
                 f"QKMS_ACCOUNT_ID must be 12 digits, like AWS account ids (got {account_id!r})."
+            )
+        if new.mode == master.KEYFILE and self.home is None:
+            raise KeystoreError(
+                f"A shared keystore ({self.where}) keeps no master.key file: it would live on one "
+                "machine only. Give it QKMS_MASTER_KEY (32 random bytes, base64) or "
+                "QKMS_PASSPHRASE (or: qkms keystore init --mode passphrase)."
             )
         key, params = self._make_master(new)
         check = new_verifier(key)
@@ -629,8 +652,12 @@ class Keystore:
         name, region = self._new_partition
         if name != DEFAULT_PARTITION:
             rows += [("partition", name), ("region", region)]
-        self._conn.executemany("INSERT INTO meta (name, value) VALUES (?, ?)", rows)
-        if new.mode == master.KEYFILE and not (self.home / MASTER_KEY_NAME).exists():
+        self._db.put_meta(rows)
+        if (
+            new.mode == master.KEYFILE
+            and self.home is not None
+            and not (self.home / MASTER_KEY_NAME).exists()
+        ):
             self._install_pending_key()
         self._master, self._master_check = key, check
         self.created = True
@@ -644,7 +671,7 @@ class Keystore:
         if new.mode == master.EXTERNAL:
             assert new.raw_key is not None
             return new.raw_key, None
-        if not self._conn.in_transaction:  # pragma: no cover - a programming error
+        if not self._db.in_transaction:  # pragma: no cover - a programming error
             raise RuntimeError("a new key file is made inside the write transaction only")
         existing = read_key_file(self.home / MASTER_KEY_NAME)
         if self.created is False and existing is not None and self.meta("master_check") is None:
@@ -711,7 +738,7 @@ class Keystore:
 
     def _row_mac_key(self) -> bytes:
         # Inside a write transaction the key is re-checked: a rekey may have just committed.
-        key = self._current_master() if self._conn.in_transaction else self.master_key()
+        key = self._current_master() if self._db.in_transaction else self.master_key()
         if self._mac_key is None or self._mac_key[0] is not key:
             self._mac_key = (key, wrap.mac_key(key))
         return self._mac_key[1]
@@ -742,29 +769,34 @@ class Keystore:
         if raw is not None:
             if not opens_verifier(raw, check):
                 raise KeystoreError(
-                    f"QKMS_MASTER_KEY is not the master key of the keystore {self.home}."
+                    f"QKMS_MASTER_KEY is not the master key of the keystore {self.where}."
                 )
             return raw
+        if mode == master.KEYFILE and self.home is None:
+            raise KeystoreError(
+                f"The shared keystore {self.where} says its master key is a file, which a shared "
+                "keystore cannot have; restore a backup."
+            )
         if mode == master.KEYFILE:
             return self._keyfile_master(check)
         if mode == master.PASSPHRASE:
             passphrase = self._credentials.get_passphrase(
-                f"Passphrase for the keystore {self.home}"
+                f"Passphrase for the keystore {self.where}"
             )
             if passphrase is None:
                 raise KeystoreError(
-                    f"The keystore {self.home} is protected by a passphrase: set QKMS_PASSPHRASE "
+                    f"The keystore {self.where} is protected by a passphrase: set QKMS_PASSPHRASE "
                     "to it, or run on a terminal to be asked (QKMS_MASTER_KEY takes the raw key)."
                 )
             key = master.derive(passphrase, master.load_kdf(self.meta("kdf")))
             if not opens_verifier(key, check):
                 raise KeystoreError(
-                    f"The passphrase is wrong: it does not open the keystore {self.home}."
+                    f"The passphrase is wrong: it does not open the keystore {self.where}."
                 )
             return key
         if mode == master.EXTERNAL:
             raise KeystoreError(
-                f"The keystore {self.home} uses an external master key: set QKMS_MASTER_KEY to "
+                f"The keystore {self.where} uses an external master key: set QKMS_MASTER_KEY to "
                 "it (32 bytes, base64)."
             )
         raise KeystoreError(
@@ -792,54 +824,43 @@ class Keystore:
         )
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
 
     # -- plumbing ----------------------------------------------------------------------------
 
     def now(self) -> float:
         return self._clock()
 
-    def _exec(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
-        try:
-            return self._conn.execute(sql, params)
-        except sqlite3.Error as exc:
-            raise _translate(exc, self.path, self._timeout) from None
+    def _exec(self, sql: str, params: Any = ()) -> Any:
+        """One statement in SQLite's dialect (`?` parameters); the backend speaks it."""
+        return self._db.execute(sql, params)
 
     def _many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        try:
-            self._conn.executemany(sql, rows)
-        except sqlite3.Error as exc:
-            raise _translate(exc, self.path, self._timeout) from None
+        self._db.executemany(sql, rows)
 
     def _one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
-        rows = self._all(sql, params, limit=1)
+        rows = self._db.query(sql, params, limit=1)
         return rows[0] if rows else None
 
     def _all(self, sql: str, params: Any = (), *, limit: int | None = None) -> list[dict[str, Any]]:
-        cur = self._exec(sql, params)
-        try:
-            # Rows are read lazily: a damaged page can surface here, not at execute().
-            rows = cur.fetchall() if limit is None else cur.fetchmany(limit)
-        except sqlite3.Error as exc:
-            raise _translate(exc, self.path, self._timeout) from None
-        names = [c[0] for c in cur.description]
-        return [dict(zip(names, row)) for row in rows]
+        return self._db.query(sql, params, limit=limit)
 
     def _rows(self, sql: str) -> list[tuple[Any, ...]]:
-        cur = self._exec(sql)
-        try:
-            return cur.fetchall()
-        except sqlite3.Error as exc:
-            raise _translate(exc, self.path, self._timeout) from None
+        return self._db.rows(sql)
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[None]:
+    def write(self, *, exclusive: bool = True, lock: bool = False) -> Iterator[None]:
         """One write transaction: all of it commits, or none of it does.
+
+        As if writers ran one after the other: SQLite queues them (BEGIN IMMEDIATE);
+        PostgreSQL runs them SERIALIZABLE and service.call runs an operation again when its
+        transaction lost a race. exclusive=False is for code that locks its own rows (FOR
+        UPDATE SKIP LOCKED); lock keeps migrations and rekeys from overlapping.
 
         A passphrase given in the environment is stretched before the lock is taken: nearly
         every write checks or writes a row MAC, and Argon2id must not hold other processes up.
         """
-        if self._conn.in_transaction:
+        if self._db.in_transaction:
             yield
             return
         creds = self._credentials
@@ -850,27 +871,17 @@ class Keystore:
             and creds.raw_key_text is None
         ):
             self.master_key()
-        self._exec("BEGIN IMMEDIATE")
-        try:
+        with self._db.transaction(exclusive=exclusive, lock=lock):
             yield
-        except BaseException:
-            self._rollback()
-            raise
-        try:
-            self._conn.commit()
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise _translate(exc, self.path, self._timeout) from None
 
-    def _rollback(self) -> None:
-        # SQLite may have rolled back already (a full disk, an I/O error); the first error is
-        # the one worth reporting, so a failing rollback must not replace it.
-        with contextlib.suppress(sqlite3.Error):
-            self._conn.rollback()
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: every read inside it sees the same state of the keystore."""
+        with self._db.snapshot():
+            yield
 
     def meta(self, name: str) -> Any:
-        row = self._one("SELECT value FROM meta WHERE name = ?", (name,))
-        return None if row is None else row["value"]
+        return self._db.get_meta(name)
 
     @property
     def account_id(self) -> str:
@@ -1200,10 +1211,10 @@ class Keystore:
     # -- maintenance -------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        return int(self._rows("PRAGMA user_version")[0][0])
+        return self._db.schema_version()
 
     def _has_table(self, name: str) -> bool:
-        return self._one("SELECT 1 AS found FROM sqlite_master WHERE name = ?", (name,)) is not None
+        return self._db.has_table(name)
 
     def stats(self) -> dict[str, Any]:
         """Counts of keys by state and by spec, and of stored secrets; no secret is read."""
@@ -1249,10 +1260,7 @@ class Keystore:
         """
         problems: list[str] = []
         try:
-            rows = self._rows("PRAGMA integrity_check")
-            problems += [f"integrity check: {r[0]}" for r in rows if r[0] != "ok"]
-            for table, rowid, parent, _fk in self._rows("PRAGMA foreign_key_check"):
-                problems.append(f"{table} row {rowid}: refers to a missing {parent} row")
+            problems += self._db.integrity_problems()
             missing = self._all(
                 "SELECT k.key_id, k.current_version FROM keys AS k LEFT JOIN key_material AS m "
                 "ON m.key_id = k.key_id AND m.version = k.current_version "
@@ -1333,9 +1341,14 @@ class Keystore:
         commit done but the move not yet made finishes it (see _keyfile_master). `_fault` is a
         test seam called after each row ("row") and after the commit ("committed").
         """
+        if new.mode == master.KEYFILE and self.home is None:
+            raise KeystoreError(
+                f"A shared keystore ({self.where}) keeps no master.key file; rekey it --to "
+                "passphrase or --to external."
+            )
         old_key = self.master_key()
         old_mode = str(self.meta("master_mode"))
-        with self.write():
+        with self.write(lock=True):
             if self.meta("master_check") != self._master_check:
                 raise KeystoreError(
                     "Another process rekeyed the keystore meanwhile; run the command again."
@@ -1391,15 +1404,13 @@ class Keystore:
 
                 access_keys.rewrap(self, old_key, key)
             binding = self._binding()
-            self._many(
-                "INSERT INTO meta (name, value) VALUES (?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            self._db.put_meta(
                 [
                     ("master_mode", new.mode),
                     ("master_check", new_verifier(key)),
                     ("home_binding", binding),
                     ("home_binding_mac", wrap.row_mac(new_mac, "home-binding", [binding])),
-                ],
+                ]
             )
             check = self.meta("master_check")
             if params is not None:
@@ -1408,7 +1419,9 @@ class Keystore:
                 self._exec("DELETE FROM meta WHERE name = 'kdf'")
         if _fault is not None:
             _fault("committed")
-        if new.mode == master.KEYFILE:
+        if self.home is None:
+            pass  # a shared keystore never has a key file
+        elif new.mode == master.KEYFILE:
             self._install_pending_key()
         else:
             # No secret stays on disk; backups from before the rekey need the old key, kept

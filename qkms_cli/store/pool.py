@@ -41,20 +41,23 @@ def add_pairs(keystore: Keystore, pair_spec: str, pairs: list[Pair]) -> None:
 def take_pairs(keystore: Keystore, pair_spec: str, count: int) -> list[Pair]:
     """Up to count pooled pairs of pair_spec, oldest first, removed in the transaction that reads them.
 
-    BEGIN IMMEDIATE serialises takers, so parallel processes never get the same pair. An empty
+    On SQLite BEGIN IMMEDIATE serialises takers; on PostgreSQL each taker locks the rows it
+    takes with FOR UPDATE SKIP LOCKED, so replicas take different pairs without waiting for
+    one another or for other writers. Either way no pair is ever handed out twice. An empty
     pool costs one indexed read and takes no write lock.
     """
     probe = "SELECT 1 AS found FROM key_pair_pool WHERE pair_spec = ? LIMIT 1"
     if count < 1 or keystore._one(probe, (pair_spec,)) is None:
         return []
     keystore.master_key()
-    with keystore.write():
+    lock = " FOR UPDATE SKIP LOCKED" if keystore.dialect == "postgresql" else ""
+    with keystore.write(exclusive=False):
         master_key = keystore._current_master()
         if not _own_pool(keystore):
             return []
         rows = keystore._all(
             "SELECT pair_id, public_key, wrapped FROM key_pair_pool WHERE pair_spec = ? "
-            "ORDER BY created, pair_id LIMIT ?",
+            f"ORDER BY created, pair_id LIMIT ?{lock}",
             (pair_spec, count),
         )
         keystore._many(

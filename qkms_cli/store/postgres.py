@@ -15,10 +15,12 @@ from qkms_cli.errors import DependencyTimeoutException, KeystoreError
 
 SCHEMES = ("postgresql://", "postgres://")
 
-# Every write transaction takes this transaction-scoped advisory lock first, so writers queue as
-# SQLite's BEGIN IMMEDIATE makes them and every check-then-write in the service stays correct
-# unchanged. Readers never take it, and neither does the key-pair pool, whose takers lock rows
-# with FOR UPDATE SKIP LOCKED and so never wait on each other.
+# Write transactions are SERIALIZABLE: PostgreSQL lets writers of different rows commit side by
+# side and aborts one of two that would not have been correct one after the other (40001), and
+# service.call runs that operation again, so every check-then-write in the service keeps the
+# meaning it has on SQLite, whose writers queue. Migrations and rekeys also take this
+# transaction-scoped advisory lock, so that two of them never run at once. The key-pair pool's
+# takers lock rows with FOR UPDATE SKIP LOCKED and never wait on each other.
 WRITER_LOCK = 0x716B6D73  # "qkms"
 
 # A read whose connection dropped is tried again on a new one, this many times in all.
@@ -32,7 +34,9 @@ DEFAULT_POOL_SIZE = 8
 VERSION_TABLE = "qkms_schema_version"
 
 # SQLSTATEs (PostgreSQL's appendix A) that mean "run the whole operation again".
-_RETRY_STATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+# serialization_failure, deadlock_detected, and unique_violation: two serializable writers
+# inserting the same new row, which run one after the other would have seen each other's row.
+_RETRY_STATES = {"40001", "40P01", "23505"}
 _LOCK_TIMEOUT = "55P03"  # lock_not_available: lock_timeout passed
 _QUERY_CANCELED = "57014"  # statement_timeout passed
 
@@ -264,7 +268,6 @@ def _shared_pool(url: str, timeout: float) -> Any:
                 max_size=size,
                 kwargs=_connect_kwargs(timeout),
                 configure=lambda conn: _configure(conn, timeout),
-                check=ConnectionPool.check_connection,
                 timeout=timeout,
                 name="qkms",
                 open=False,
@@ -297,14 +300,16 @@ def _pool_size() -> int:
 class Database:
     """A keystore's tables in a PostgreSQL database, spoken to in SQLite's dialect.
 
-    The thread that opens it uses a connection of its own (a CLI command makes exactly one);
-    other threads borrow connections from the process's pool. A write transaction keeps one
-    connection for its thread from BEGIN to COMMIT.
+    Opened in a program's main thread (a CLI command) it makes one connection of its own;
+    opened in another thread (a `qkms serve` replica's keystore threads), or used from one, it
+    borrows connections from the process's pool (psycopg_pool, QKMS_STORE_POOL_SIZE), a
+    statement or a transaction at a time. A transaction keeps its connection from BEGIN to
+    COMMIT.
     """
 
     dialect = "postgresql"
 
-    def __init__(self, url: str, timeout: float) -> None:
+    def __init__(self, url: str, timeout: float, *, pooled: bool | None = None) -> None:
         import psycopg
 
         self.url = url
@@ -312,8 +317,15 @@ class Database:
         self.timeout = timeout
         self._owner = threading.get_ident()
         self._local = threading.local()
+        self._own: Any = None
+        if pooled is None:
+            # A server's keystore threads share the process's pool; a command has one thread.
+            pooled = threading.current_thread() is not threading.main_thread()
+        if pooled:
+            self._release(self._acquire())  # unreachable or misconfigured: say so now
+            return
         try:
-            self._own: Any = psycopg.Connection.connect(url, **_connect_kwargs(timeout))
+            self._own = psycopg.Connection.connect(url, **_connect_kwargs(timeout))
             _configure(self._own, timeout)
         except psycopg.Error as exc:
             raise self._error(exc) from None
@@ -327,23 +339,41 @@ class Database:
     def in_transaction(self) -> bool:
         return getattr(self._local, "conn", None) is not None
 
-    @contextlib.contextmanager
-    def _connection(self) -> Iterator[Any]:
-        """A connection for one statement or one transaction of this thread."""
-        if threading.get_ident() == self._owner:
+    def _acquire(self) -> Any:
+        """The thread's own connection (made again if it dropped), or one from the pool."""
+        if self._own is not None and threading.get_ident() == self._owner:
             if self._own.closed or self._own.broken:
                 self._reconnect()
-            yield self._own
-            return
+            return self._own
         pool = _shared_pool(self.url, self.timeout)
         try:
-            conn = pool.getconn()
+            return pool.getconn()
         except Exception as exc:
-            raise self._error(exc) from None
+            raise self._unreachable_or(exc) from None
+
+    def _release(self, conn: Any) -> None:
+        if conn is not self._own:
+            # The pool closes a broken connection and makes a new one in its place.
+            _shared_pool(self.url, self.timeout).putconn(conn)
+
+    def _unreachable_or(self, exc: Exception) -> Exception:
+        """No pooled connection came: say "cannot reach" when the server is gone."""
+        import psycopg
+
+        try:
+            psycopg.Connection.connect(self.url, **_connect_kwargs(self.timeout)).close()
+        except psycopg.Error as probe:
+            return self._error(probe)
+        return self._error(exc)
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """A connection for one statement of this thread."""
+        conn = self._acquire()
         try:
             yield conn
         finally:
-            pool.putconn(conn)
+            self._release(conn)
 
     def _reconnect(self) -> None:
         import psycopg
@@ -411,62 +441,101 @@ class Database:
         return self.execute(sql).rows
 
     @contextlib.contextmanager
-    def transaction(self, *, exclusive: bool = True) -> Iterator[None]:
+    def transaction(self, *, exclusive: bool = True, lock: bool = False) -> Iterator[None]:
         """One transaction: all of it commits, or none of it does.
 
-        exclusive (the default) queues it behind every other writer, as SQLite's BEGIN
-        IMMEDIATE does; exclusive=False is for code that locks its own rows.
+        exclusive (the default): SERIALIZABLE, as if writers ran one at a time (as SQLite's do);
+        exclusive=False: READ COMMITTED, for code that locks its own rows; lock: also the
+        advisory lock that migrations and rekeys hold, so that they never overlap.
         """
         import psycopg
 
         if self.in_transaction:
             yield
             return
+        conn = self._begin(exclusive, lock)
+        self._local.conn = conn
+        try:
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(psycopg.Error):
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except psycopg.Error as exc:
+                with contextlib.suppress(psycopg.Error):
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, psycopg.OperationalError) and conn.broken:
+                    raise KeystoreError(
+                        f"The connection to the keystore {self.location} dropped while "
+                        "committing; the change may or may not have been saved. Check "
+                        "before running the command again."
+                    ) from None
+                raise self._error(exc) from None
+        finally:
+            self._local.conn = None
+            if lock:
+                with contextlib.suppress(psycopg.Error):
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (WRITER_LOCK,))
+            self._release(conn)
+
+    def _begin(self, exclusive: bool, lock: bool) -> Any:
+        """A connection of this thread's, inside BEGIN (and the migrations' lock when lock)."""
+        import psycopg
+
+        for attempt in range(ATTEMPTS):
+            conn = self._acquire()
+            try:
+                if lock:
+                    # Held by the session, taken before BEGIN: the transaction's snapshot must
+                    # come after it, to see what the previous holder committed.
+                    conn.execute("SELECT pg_advisory_lock(%s)", (WRITER_LOCK,))
+                conn.execute("BEGIN ISOLATION LEVEL SERIALIZABLE" if exclusive else "BEGIN")
+                return conn
+            except psycopg.Error as exc:
+                with contextlib.suppress(psycopg.Error):
+                    conn.execute("ROLLBACK")
+                    if lock:
+                        conn.execute("SELECT pg_advisory_unlock_all()")
+                self._release(conn)
+                # Nothing was done yet: a dropped connection is simply made again.
+                if not conn.broken or attempt == ATTEMPTS - 1:
+                    raise self._error(exc) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read-only transaction that sees one consistent state (a backup's)."""
+        import psycopg
+
+        if self.in_transaction:
+            yield
+            return
         with self._connection() as conn:
-            for attempt in range(ATTEMPTS):
-                try:
-                    conn.execute("BEGIN")
-                    if exclusive:
-                        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
-                    break
-                except psycopg.Error as exc:
-                    with contextlib.suppress(psycopg.Error):
-                        conn.execute("ROLLBACK")
-                    # Nothing was done yet: a dropped connection is simply made again.
-                    if not conn.broken or attempt == ATTEMPTS - 1:
-                        raise self._error(exc) from None
-                    if conn is self._own:
-                        self._reconnect()
-                        conn = self._own
-                    else:
-                        raise self._error(exc) from None
+            try:
+                conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            except psycopg.Error as exc:
+                raise self._error(exc) from None
             self._local.conn = conn
             try:
-                try:
-                    yield
-                except BaseException:
-                    with contextlib.suppress(psycopg.Error):
-                        conn.execute("ROLLBACK")
-                    raise
-                try:
-                    conn.execute("COMMIT")
-                except psycopg.Error as exc:
-                    with contextlib.suppress(psycopg.Error):
-                        conn.execute("ROLLBACK")
-                    if isinstance(exc, psycopg.OperationalError) and conn.broken:
-                        raise KeystoreError(
-                            f"The connection to the keystore {self.location} dropped while "
-                            "committing; the change may or may not have been saved. Check "
-                            "before running the command again."
-                        ) from None
-                    raise self._error(exc) from None
+                yield
             finally:
                 self._local.conn = None
+                with contextlib.suppress(psycopg.Error):
+                    conn.execute("ROLLBACK")
 
     # -- schema --------------------------------------------------------------------------------
 
     def has_table(self, name: str) -> bool:
-        row = self.execute("SELECT to_regclass(?) IS NOT NULL AS found", (name,)).fetchone()
+        # A query of the catalog, not to_regclass(): a writer that waited for the lock while
+        # another made the table must see it, and a name lookup may answer from a stale cache.
+        row = self.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables "
+            "WHERE schemaname = current_schema() AND tablename = ?) AS found",
+            (name,),
+        ).fetchone()
         return bool(row and row[0])
 
     def schema_version(self) -> int:
@@ -481,6 +550,9 @@ class Database:
         self.execute(f"DELETE FROM {VERSION_TABLE}")
         self.execute(f"INSERT INTO {VERSION_TABLE} (version) VALUES (?)", (version,))
 
+    def drop_schema_version(self) -> None:
+        self.execute(f"DROP TABLE IF EXISTS {VERSION_TABLE}")
+
     def run_script(self, sql: str) -> None:
         """A migration's statements, in the current transaction."""
         for statement in translate_ddl(sql).split(";"):
@@ -489,6 +561,21 @@ class Database:
 
     def prepare(self) -> None:
         """Nothing to set per database (SQLite switches to WAL here)."""
+
+    def after_copy(self, tables: Sequence[str]) -> None:
+        """Move identity columns' sequences past the rows a copy inserted with their numbers."""
+        found = self.query(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND is_identity = 'YES'"
+        )
+        for row in found:
+            table, column = row["table_name"], row["column_name"]
+            if table in tables:
+                self.execute(
+                    f"SELECT setval(pg_get_serial_sequence(?, ?), "
+                    f"coalesce((SELECT max({column}) FROM {table}), 0) + 1, false)",
+                    (table, column),
+                )
 
     def integrity_problems(self) -> list[str]:
         """PostgreSQL enforces foreign keys and checks its own pages; nothing to add."""
@@ -508,5 +595,6 @@ class Database:
         )
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self._own.close()
+        if self._own is not None:
+            with contextlib.suppress(Exception):
+                self._own.close()

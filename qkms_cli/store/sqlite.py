@@ -43,8 +43,19 @@ class Database:
         try:
             self.conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
             self.conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted rows (a purged key's material, a used pooled pair) are overwritten with
+            # zeros, not left in free pages; upstream SQLite defaults this off.
+            self.conn.execute("PRAGMA secure_delete = ON")
         except sqlite3.Error as exc:
             raise translate_error(exc, path, timeout) from None
+
+    @classmethod
+    def over(cls, conn: sqlite3.Connection, path: Path) -> Database:
+        """The interface over a connection opened elsewhere (a backup opened read-only)."""
+        database = cls.__new__(cls)
+        database.path, database.location, database.timeout = path, str(path), 0.0
+        database.conn = conn
+        return database
 
     def _error(self, exc: sqlite3.Error) -> Exception:
         return translate_error(exc, self.path, self.timeout)
@@ -85,10 +96,10 @@ class Database:
             raise self._error(exc) from None
 
     @contextlib.contextmanager
-    def transaction(self, *, exclusive: bool = True) -> Iterator[None]:
+    def transaction(self, *, exclusive: bool = True, lock: bool = False) -> Iterator[None]:
         """One write transaction: all of it commits, or none of it does.
 
-        SQLite has one writer at a time whatever exclusive says (BEGIN IMMEDIATE).
+        SQLite has one writer at a time whatever exclusive and lock say (BEGIN IMMEDIATE).
         """
         if self.conn.in_transaction:
             yield
@@ -104,6 +115,18 @@ class Database:
         except sqlite3.Error as exc:
             self._rollback()
             raise self._error(exc) from None
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction that sees one consistent state (WAL keeps it while others write)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._rollback()
 
     def _rollback(self) -> None:
         # SQLite may have rolled back already (a full disk, an I/O error); the first error is
@@ -122,6 +145,9 @@ class Database:
 
     def set_schema_version(self, version: int) -> None:
         self.execute(f"PRAGMA user_version = {int(version)}")
+
+    def drop_schema_version(self) -> None:
+        self.set_schema_version(0)
 
     def run_script(self, sql: str) -> None:
         for statement in sql.split(";"):
@@ -145,6 +171,9 @@ class Database:
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
         self.execute("PRAGMA synchronous = NORMAL")
+
+    def after_copy(self, tables: Sequence[str]) -> None:
+        """Nothing to do: a rowid goes on from the largest in the table."""
 
     def integrity_problems(self) -> list[str]:
         """SQLite's integrity check and foreign key check, as lines for `keystore verify`."""
