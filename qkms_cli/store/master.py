@@ -308,3 +308,23 @@ class NewMaster:
         if creds.passphrase is not None:
             return cls(PASSPHRASE, passphrase=creds.passphrase)
         return cls(KEYFILE)
+
+
+# -- the verifier: which master key a keystore was sealed under ----------------------------------
+
+MASTER_CHECK = b"qkms master key check"
+
+
+def opens_verifier(key: bytes, check: bytes | None) -> bool:
+    """Whether key is the master key whose verifier is check."""
+    if not isinstance(check, bytes):
+        return False
+    try:
+        wrap.unwrap(key, check, wrap.secret_aad("master-check"))
+    except wrap.UnwrapError:
+        return False
+    return True
+
+
+def new_verifier(key: bytes) -> bytes:
+    return wrap.wrap(key, MASTER_CHECK, wrap.secret_aad("master-check"))
