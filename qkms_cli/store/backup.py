@@ -71,7 +71,7 @@ def backup(store: Keystore, dest: Path, *, with_master_key: bool, force: bool) -
             try:
                 target.execute("PRAGMA secure_delete = ON")
                 # One step (pages=-1): one read transaction, so the copy is one consistent state.
-                store._db.conn.backup(target)
+                store._db.conn.backup(target)  # type: ignore[union-attr]  # SQLite here
                 # A single self-contained file: no -wal beside it to lose when it is copied.
                 target.execute("PRAGMA journal_mode = DELETE")
                 _discard_pool(target)

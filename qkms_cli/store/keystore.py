@@ -459,21 +459,28 @@ class Keystore:
             return new.raw_key, None
         if not self._db.in_transaction:  # pragma: no cover - a programming error
             raise RuntimeError("a new key file is made inside the write transaction only")
-        existing = read_key_file(self.home / MASTER_KEY_NAME)
+        existing = read_key_file(self._home_dir / MASTER_KEY_NAME)
         if self.created is False and existing is not None and self.meta("master_check") is None:
             # A process killed before committing its initialisation left this; nothing used it.
             return existing, None
         key = os.urandom(wrap.MASTER_KEY_SIZE)
-        write_key_file(self.home / PENDING_KEY_NAME, key)
+        write_key_file(self._home_dir / PENDING_KEY_NAME, key)
         return key, None
+
+    @property
+    def _home_dir(self) -> Path:
+        """The home of a keystore with files (a key file); a shared keystore has none."""
+        if self.home is None:  # pragma: no cover - callers check the mode first
+            raise KeystoreError(f"The shared keystore {self.where} has no home directory.")
+        return self.home
 
     def _install_pending_key(self) -> None:
         """Move master.key.new into place: the last step, after the commit that needs it."""
         try:
-            os.replace(self.home / PENDING_KEY_NAME, self.home / MASTER_KEY_NAME)
+            os.replace(self._home_dir / PENDING_KEY_NAME, self._home_dir / MASTER_KEY_NAME)
         except FileNotFoundError:
             return  # another process finished the same move
-        fsync_dir(self.home)
+        fsync_dir(self._home_dir)
 
     # -- the master key ------------------------------------------------------------------------
 
@@ -590,11 +597,11 @@ class Keystore:
         )
 
     def _keyfile_master(self, check: bytes) -> bytes:
-        key_path = self.home / MASTER_KEY_NAME
+        key_path = self._home_dir / MASTER_KEY_NAME
         key = read_key_file(key_path)
         if key is not None and opens_verifier(key, check):
             return key
-        pending = read_key_file(self.home / PENDING_KEY_NAME)
+        pending = read_key_file(self._home_dir / PENDING_KEY_NAME)
         if pending is not None and opens_verifier(pending, check):
             # A rekey or restore committed, then stopped before moving its new key into place.
             self._install_pending_key()

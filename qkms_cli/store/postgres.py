@@ -399,10 +399,10 @@ class Database:
         import psycopg
 
         sql = translate(sql)
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
+        current = getattr(self._local, "conn", None)
+        if current is not None:
             try:
-                return self._run(conn, sql, params)
+                return self._run(current, sql, params)
             except psycopg.Error as exc:
                 raise self._error(exc) from None
         # Outside a transaction a statement commits alone; a read is safe to try again when
