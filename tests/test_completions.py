@@ -136,7 +136,9 @@ def test_scripts_parse(shell: str, check: list[str]) -> None:
 
 _ZSH_HARNESS = """
 compdef() { : }
-compadd() { [[ $1 == -- ]] && shift; print -l -- "$@" }
+compadd() { [[ $1 == -S ]] && shift 2; [[ $1 == -- ]] && shift; print -l -- "$@" }
+_describe() { local -a _given; _given=("${(@P)4}"); print -l -- "${_given[@]%%:*}" }
+compset() { return 1 }
 _files() { : }
 source $QKMS_COMPLETION
 words=(${(z)1}); [[ $1 == *' ' ]] && words+=('')
@@ -174,3 +176,152 @@ def test_zsh_and_fish_complete_too(qkms: Qkms, qkms_bin: str, home: Path, shell:
     assert _other_shell(shell, "qkms keys cr", qkms_bin) == ["create"]
     assert _other_shell(shell, "qkms create-k", qkms_bin) == ["create-key"]
     assert _other_shell(shell, "qkms describe-key --key-id al", qkms_bin) == ["alias/ci"]
+
+
+# -- fileb:// and file:// paths, SOURCE, SM2, descriptions; real terminals ---------------------
+
+
+@pytest.fixture
+def files_here(tmp_path: Path) -> Path:
+    work = tmp_path / "work"
+    (work / "sub").mkdir(parents=True)
+    for name in ("pair.enc", "pub.der", "sub/x.enc"):
+        (work / name).write_bytes(b"")
+    return work
+
+
+def test_bash_completes_fileb_and_file_paths(
+    qkms_bin: str, files_here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(files_here)
+    assert _complete("qkms decrypt --ciphertext-blob ", qkms_bin) == ["fileb://", "file://"]
+    assert _complete("qkms decrypt --ciphertext-blob fileb://p", qkms_bin) == [
+        "fileb://pub.der",
+        "fileb://pair.enc",
+    ] or sorted(_complete("qkms decrypt --ciphertext-blob fileb://p", qkms_bin)) == [
+        "fileb://pair.enc",
+        "fileb://pub.der",
+    ]
+    assert _complete("qkms decrypt --ciphertext-blob file://s", qkms_bin) == ["file://sub/"]
+    assert _complete("qkms encrypt --cli-input-json ", qkms_bin) == ["file://"]
+    # blob inspect's SOURCE: what the command accepts, never a bare name it would refuse
+    assert _complete("qkms blob inspect ", qkms_bin) == ["fileb://", "file://", "-"]
+    assert _complete("qkms blob inspect fileb://sub/", qkms_bin) == ["fileb://sub/x.enc"]
+
+
+def test_sm2_is_never_offered(qkms_bin: str) -> None:
+    tables = _generator().collect()
+    assert not [v for values in tables.vals.values() for v in values if "SM2" in v]
+    assert "SYMMETRIC_DEFAULT" in tables.vals["qkms encrypt --encryption-algorithm"]
+    offered = _complete("qkms encrypt --encryption-algorithm ", qkms_bin)
+    assert offered == ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]
+
+
+def _terminal(shell: str, work: Path, qkms_bin: str):  # type: ignore[no-untyped-def]
+    """An interactive bash or zsh on a pseudo-terminal with the completion loaded."""
+    pexpect = pytest.importorskip("pexpect")
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    env = {
+        **os.environ,
+        "PATH": f"{Path(qkms_bin).parent}:{os.environ['PATH']}",
+        "TERM": "dumb",
+        "ZDOTDIR": str(work),  # no user zshrc
+    }
+    if shell == "bash":
+        child = pexpect.spawn("bash", ["--norc", "--noprofile"], env=env, cwd=str(work),
+                              encoding="utf-8", timeout=30, dimensions=(40, 200))  # fmt: skip
+        child.sendline(f"source {COMPLETIONS / 'qkms.bash'}; PS1='READY> '")
+    else:
+        child = pexpect.spawn("zsh", ["-f"], env=env, cwd=str(work), encoding="utf-8",
+                              timeout=30, dimensions=(40, 200))  # fmt: skip
+        child.sendline(
+            f"autoload -U compinit; compinit -u; source {COMPLETIONS / 'qkms.zsh'}; PS1='READY> '"
+        )
+    child.expect_exact("READY> ")
+    return child
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_tab_on_a_real_terminal_completes_fileb_paths(
+    shell: str, files_here: Path, qkms_bin: str
+) -> None:
+    child = _terminal(shell, files_here, qkms_bin)
+    child.send("qkms decrypt --ciphertext-blob fileb://pa\t")
+    child.expect_exact("fileb://pair.enc")
+    child.close(force=True)
+    child = _terminal(shell, files_here, qkms_bin)
+    child.send("qkms blob inspect file://sub/\t")
+    child.expect_exact("file://sub/x.enc")
+    child.close(force=True)
+
+
+def test_zsh_shows_descriptions(files_here: Path, qkms_bin: str) -> None:
+    child = _terminal("zsh", files_here, qkms_bin)
+    child.send("qkms keys \t")
+    child.expect_exact("-- Create a KMS key (symmetric by default")
+    child.expect_exact("-- List the keys in the keystore")
+    child.close(force=True)
+    child = _terminal("zsh", files_here, qkms_bin)
+    child.send("qkms generate-data-key-pair --key-p\t")
+    child.expect_exact("--key-pair-spec")
+    child.close(force=True)
+
+
+def test_fish_completes_fileb_paths_and_source(files_here: Path, qkms_bin: str) -> None:
+    if shutil.which("fish") is None:
+        pytest.skip("fish is not installed")
+
+    def fish(line: str) -> list[str]:
+        command = [
+            "fish",
+            "--no-config",
+            "-c",
+            f"source {COMPLETIONS / 'qkms.fish'}; complete -C {line!r}",
+        ]
+        env = {**os.environ, "PATH": f"{Path(qkms_bin).parent}:{os.environ['PATH']}"}
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=files_here,
+                              timeout=60)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return [w.split("\t")[0] for w in done.stdout.splitlines() if w]
+
+    assert sorted(fish("qkms decrypt --ciphertext-blob fileb://p")) == [
+        "fileb://pair.enc",
+        "fileb://pub.der",
+    ]
+    assert sorted(fish("qkms blob inspect ")) == ["-", "file://", "fileb://"]
+    assert fish("qkms blob inspect file://sub/") == ["file://sub/x.enc"]
+    assert "SM2PKE" not in fish("qkms encrypt --encryption-algorithm ")
+
+
+def _readme_block(marker: str) -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("### Shell completion")
+    block = readme[start:].split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = block.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip() == f"# {marker}")
+    return [line for line in lines[index + 1 :] if line and not line.startswith("#")][:1]
+
+
+@pytest.mark.parametrize("xdg", [True, False], ids=["XDG_CONFIG_HOME", "default"])
+def test_readme_fish_line_works_on_a_fresh_machine(
+    tmp_path: Path, qkms_bin: str, xdg: bool
+) -> None:
+    if shutil.which("fish") is None:
+        pytest.skip("fish is not installed")
+    (line,) = _readme_block("fish")
+    fresh = tmp_path / "home"
+    fresh.mkdir()
+    env = {**{k: v for k, v in os.environ.items() if k != "XDG_CONFIG_HOME"}, "HOME": str(fresh)}
+    if xdg:
+        env["XDG_CONFIG_HOME"] = str(tmp_path / "xdg")
+    env["PATH"] = f"{Path(qkms_bin).parent}:{env['PATH']}"
+    done = subprocess.run(["bash", "-e", "-c", line], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    config = tmp_path / "xdg" if xdg else fresh / ".config"
+    assert (config / "fish" / "completions" / "qkms.fish").is_file()
+    # fish itself finds it there, with no `source`
+    found = subprocess.run(["fish", "-c", "complete -C 'qkms keys cr'"], env=env,
+                           capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert found.stdout.split("\t")[0] == "create", found.stderr

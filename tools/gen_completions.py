@@ -36,7 +36,7 @@ class Tables:
     opts: dict[str, list[str]] = field(default_factory=dict)  # flags offered
     kind: dict[str, str] = field(default_factory=dict)  # "path --flag" -> how its value completes
     vals: dict[str, list[str]] = field(default_factory=dict)  # "path --flag" -> its choices
-    positional: dict[str, str] = field(default_factory=dict)  # path -> "file" when it takes one
+    positional: dict[str, str] = field(default_factory=dict)  # path -> "file" or "blob"
     desc: dict[str, str] = field(default_factory=dict)  # "path name" or "path --flag" -> help
 
 
@@ -48,8 +48,14 @@ def _first_sentence(text: str | None) -> str:
     return text if len(text) <= 70 else text[:67].rstrip() + "..."
 
 
+def _offered(value: str) -> bool:
+    """Values qkms always refuses (the SM2 family, China Regions only) are never offered."""
+    return not value.startswith("SM2")
+
+
 def _value_kind(ctx: click.Context, option: click.Option) -> tuple[str, list[str]]:
-    """How the value of a flag completes: choice (with values), key, alias, file, dir or none."""
+    """How the value of a flag completes: choice (with values), key, alias, file, dir, blob
+    (fileb:// or file:// then a path), textfile (file:// then a path) or none."""
     from qkms_cli.output import FORMATS
 
     long = max(option.opts, key=len)
@@ -66,13 +72,18 @@ def _value_kind(ctx: click.Context, option: click.Option) -> tuple[str, list[str
     values = [
         item.value
         for item in option.shell_complete(ctx, "")
-        if getattr(item, "type", "plain") == "plain"
+        if getattr(item, "type", "plain") == "plain" and _offered(str(item.value))
     ]
     if values:
         kind = "optchoice" if option.is_flag or option.flag_value else "choice"
         return kind, [str(v) for v in values]
     if isinstance(option.type, click.Path) or long.endswith("-out") or long.endswith("-file"):
         return "file", []
+    metavar = option.metavar or ""
+    if "fileb://" in metavar:
+        return "blob", []
+    if "file://" in metavar or "JSON" in metavar:
+        return "textfile", []
     return "none", []
 
 
@@ -120,8 +131,11 @@ def _add_command(tables: Tables, ctx: click.Context, path: str, command: click.C
             assert sub is not None
             tables.desc[f"{path} {name}"] = _first_sentence(sub.get_short_help_str(200))
             _add_command(tables, sub_ctx, f"{path} {name}", sub)
-    elif any(isinstance(p, click.Argument) for p in command.params):
-        tables.positional[path] = "file"
+    else:
+        arguments = [p for p in command.params if isinstance(p, click.Argument)]
+        if arguments:
+            # blob inspect's SOURCE: base64, fileb://PATH, file://PATH or -; else a plain path.
+            tables.positional[path] = "blob" if arguments[0].metavar == "SOURCE" else "file"
 
 
 def collect() -> Tables:
@@ -149,22 +163,51 @@ _BASH_BODY = r"""
 _qkms_words() {
     # Key ids and alias names from the keystore the command line names (--home), else the default.
     local home="" i
-    for ((i = 1; i < ${#COMP_WORDS[@]}; i++)); do
-        [[ ${COMP_WORDS[i]} == --home ]] && home=${COMP_WORDS[i + 1]}
+    for ((i = 1; i < ${#words[@]}; i++)); do
+        [[ ${words[i]} == --home ]] && home=${words[i + 1]}
     done
     command qkms ${home:+--home "$home"} __complete-keys "$@" 2>/dev/null
 }
 
+_qkms_blob() {
+    # fileb://PATH and file://PATH; $1: the words offered before a scheme is typed.
+    # bash splits "fileb://x" at ":" (COMP_WORDBREAKS): it replaces only the part after it.
+    local schemes=$1 scheme rest f
+    if [[ $cur == fileb://* || $cur == file://* ]]; then
+        scheme=${cur%%//*}//
+        rest=${cur#*//}
+        local IFS=$'\n'
+        for f in $(compgen -f -- "$rest"); do
+            [[ -d $f ]] && f="$f/"
+            COMPREPLY+=("$scheme$f")
+        done
+        compopt -o nospace 2>/dev/null
+    else
+        COMPREPLY=($(compgen -W "$schemes" -- "$cur"))
+        compopt -o nospace 2>/dev/null
+    fi
+    if [[ $COMP_WORDBREAKS == *:* && $cur == *:* && ${COMP_WORDS[COMP_CWORD]} != "$cur" ]]; then
+        local drop=${cur%"${cur##*:}"}
+        COMPREPLY=("${COMPREPLY[@]#"$drop"}")
+    fi
+}
+
 _qkms() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev="" path=qkms w i=1 kind key
-    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
-    while ((i < COMP_CWORD)); do
-        w=${COMP_WORDS[i]}
+    # Words split at blanks only (bash splits at ":" too, which cuts fileb://PATH in three).
+    local line=${COMP_LINE:0:COMP_POINT} cur prev="" path=qkms w i=1 kind key cword
+    local -a words
+    read -ra words <<< "$line"
+    [[ -z $line || $line == *[[:blank:]] ]] && words+=("")
+    cword=$((${#words[@]} - 1))
+    cur=${words[cword]}
+    ((cword > 0)) && prev=${words[cword - 1]}
+    while ((i < cword)); do
+        w=${words[i]}
         if [[ $w == -* ]]; then
             kind=${_qkms_kind["$path $w"]}
             if [[ -n $kind && $kind != optchoice ]]; then
                 ((i++))
-            elif [[ $kind == optchoice && " ${_qkms_vals["$path $w"]} " == *" ${COMP_WORDS[i + 1]} "* ]]; then
+            elif [[ $kind == optchoice && " ${_qkms_vals["$path $w"]} " == *" ${words[i + 1]} "* ]]; then
                 ((i++))
             fi
         elif [[ " ${_qkms_subs[$path]} ${_qkms_hidden[$path]} " == *" $w "* ]]; then
@@ -181,6 +224,8 @@ _qkms() {
         key) COMPREPLY=($(compgen -W "$(_qkms_words)" -- "$cur")); return 0 ;;
         alias) COMPREPLY=($(compgen -W "$(_qkms_words --aliases-only)" -- "$cur")); return 0 ;;
         file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+        blob) _qkms_blob "fileb:// file://"; return 0 ;;
+        textfile) _qkms_blob "file://"; return 0 ;;
         dir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
         none) return 0 ;;
     esac
@@ -191,6 +236,8 @@ _qkms() {
         local words=${_qkms_subs[$path]}
         [[ -n $cur ]] && words="$words ${_qkms_hidden[$path]}"
         COMPREPLY=($(compgen -W "$words" -- "$cur"))
+    elif [[ ${_qkms_positional[$path]} == blob ]]; then
+        _qkms_blob "fileb:// file:// -"
     elif [[ -n ${_qkms_positional[$path]} ]]; then
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
@@ -220,11 +267,15 @@ def render_bash(tables: Tables) -> str:
 # -- zsh -------------------------------------------------------------------------------------
 
 
+def _zsh_quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
 def _zsh_assoc(name: str, mapping: dict[str, list[str]] | dict[str, str]) -> str:
     lines = [f"typeset -gA {name}", f"{name}=("]
     for key, value in sorted(mapping.items()):
         text = " ".join(value) if isinstance(value, list) else value
-        lines.append(f"  '{key}' '{text}'")
+        lines.append(f"  {_zsh_quote(key)} {_zsh_quote(text)}")
     lines.append(")")
     return "\n".join(lines)
 
@@ -236,6 +287,26 @@ _qkms_words() {
         [[ ${words[i]} == --home ]] && home=${words[i+1]}
     done
     command qkms ${home:+--home "$home"} __complete-keys "$@" 2>/dev/null
+}
+
+_qkms_described() {
+    # $1: a tag; the rest: names, each shown with its one-line help (_describe).
+    local tag=$1 name
+    shift
+    local -a items
+    for name in "$@"; do
+        items+=("${name//:/\\:}:${_qkms_desc[$cmdpath $name]}")
+    done
+    _describe -t $tag "qkms $tag" items
+}
+
+_qkms_blob() {
+    # fileb://PATH or file://PATH: the scheme moves to the prefix and _files completes the path.
+    if compset -P 'file(b|)://'; then
+        _files
+    else
+        compadd -S '' -- "$@"
+    fi
 }
 
 _qkms() {
@@ -262,14 +333,18 @@ _qkms() {
         key) compadd -- ${(f)"$(_qkms_words)"}; return ;;
         alias) compadd -- ${(f)"$(_qkms_words --aliases-only)"}; return ;;
         file) _files; return ;;
+        blob) _qkms_blob fileb:// file://; return ;;
+        textfile) _qkms_blob file://; return ;;
         dir) _files -/; return ;;
         none) return ;;
     esac
     if [[ $cur == -* ]]; then
-        compadd -- ${=_qkms_opts[$cmdpath]}
+        _qkms_described options ${=_qkms_opts[$cmdpath]}
     elif (( ${+_qkms_subs[$cmdpath]} )); then
-        compadd -- ${=_qkms_subs[$cmdpath]}
-        [[ -n $cur ]] && compadd -- ${=_qkms_hidden[$cmdpath]}
+        _qkms_described commands ${=_qkms_subs[$cmdpath]}
+        [[ -n $cur ]] && _qkms_described commands ${=_qkms_hidden[$cmdpath]}
+    elif [[ ${_qkms_positional[$cmdpath]} == blob ]]; then
+        _qkms_blob fileb:// file:// -
     elif [[ -n ${_qkms_positional[$cmdpath]} ]]; then
         _files
     fi
@@ -295,6 +370,7 @@ def render_zsh(tables: Tables) -> str:
         _zsh_assoc("_qkms_kind", tables.kind),
         _zsh_assoc("_qkms_vals", tables.vals),
         _zsh_assoc("_qkms_positional", tables.positional),
+        _zsh_assoc("_qkms_desc", tables.desc),
     ]
     return "\n\n".join(parts) + "\n" + _ZSH_BODY
 
@@ -360,6 +436,12 @@ function __qkms_complete
         case file
             __fish_complete_path $cur
             return
+        case blob
+            __qkms_blob $cur fileb:// file://
+            return
+        case textfile
+            __qkms_blob $cur file://
+            return
         case dir
             __fish_complete_directories $cur
             return
@@ -381,8 +463,22 @@ function __qkms_complete
         if test -n "$cur"
             string split ' ' -- (__qkms_lookup hidden $path)
         end
+    else if test "$positional" = blob
+        __qkms_blob $cur fileb:// file:// -
     else if test -n "$positional"
         __fish_complete_path $cur
+    end
+end
+
+function __qkms_blob --argument-names cur
+    # fileb://PATH or file://PATH: the path after the scheme completes; else the schemes.
+    set -l scheme (string match -r -- '^file(?:b)?://' $cur)
+    if test -n "$scheme"
+        for path in (__fish_complete_path (string sub -s (math (string length -- $scheme) + 1) -- $cur))
+            echo $scheme$path
+        end
+    else
+        printf '%s\n' $argv[2..-1]
     end
 end
 
