@@ -645,10 +645,9 @@ class Keystore:
     def write(self, *, exclusive: bool = True, lock: bool = False) -> Iterator[None]:
         """One write transaction: all of it commits, or none of it does.
 
-        As if writers ran one after the other: SQLite queues them (BEGIN IMMEDIATE);
-        PostgreSQL runs them SERIALIZABLE and service.call runs an operation again when its
-        transaction lost a race. exclusive=False is for code that locks its own rows (FOR
-        UPDATE SKIP LOCKED); lock keeps migrations and rekeys from overlapping.
+        Writers queue: SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock; service.call runs
+        an operation again when its connection dropped. exclusive=False is for code that locks
+        its own rows (FOR UPDATE SKIP LOCKED); lock is kept for migrations and rekeys.
 
         A passphrase given in the environment is stretched before the lock is taken: nearly
         every write checks or writes a row MAC, and Argon2id must not hold other processes up.

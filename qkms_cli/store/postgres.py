@@ -15,12 +15,11 @@ from qkms_cli.errors import DependencyTimeoutException, KeystoreError
 
 SCHEMES = ("postgresql://", "postgres://")
 
-# Write transactions are SERIALIZABLE: PostgreSQL lets writers of different rows commit side by
-# side and aborts one of two that would not have been correct one after the other (40001), and
-# service.call runs that operation again, so every check-then-write in the service keeps the
-# meaning it has on SQLite, whose writers queue. Migrations and rekeys also take this
-# transaction-scoped advisory lock, so that two of them never run at once. The key-pair pool's
-# takers lock rows with FOR UPDATE SKIP LOCKED and never wait on each other.
+# Every write transaction takes this advisory lock (held by the session from before BEGIN, so the
+# transaction sees what the previous holder committed): writers queue as SQLite's BEGIN
+# IMMEDIATE queues them, and every check-then-write in the service keeps its meaning. Readers
+# never take it, and neither do the key-pair pool's takers, who lock rows with FOR UPDATE SKIP
+# LOCKED and never wait on each other.
 WRITER_LOCK = 0x716B6D73  # "qkms"
 
 # A read whose connection dropped is tried again on a new one, this many times in all.
@@ -34,8 +33,8 @@ DEFAULT_POOL_SIZE = 8
 VERSION_TABLE = "qkms_schema_version"
 
 # SQLSTATEs (PostgreSQL's appendix A) that mean "run the whole operation again".
-# serialization_failure, deadlock_detected, and unique_violation: two serializable writers
-# inserting the same new row, which run one after the other would have seen each other's row.
+# serialization_failure, deadlock_detected, and unique_violation (two writers that do not queue,
+# inserting the same new row).
 _RETRY_STATES = {"40001", "40P01", "23505"}
 _LOCK_TIMEOUT = "55P03"  # lock_not_available: lock_timeout passed
 _QUERY_CANCELED = "57014"  # statement_timeout passed
@@ -444,7 +443,7 @@ class Database:
     def transaction(self, *, exclusive: bool = True, lock: bool = False) -> Iterator[None]:
         """One transaction: all of it commits, or none of it does.
 
-        exclusive (the default): SERIALIZABLE, as if writers ran one at a time (as SQLite's do);
+        exclusive (the default): queued behind every other writer, as SQLite's writers are;
         exclusive=False: READ COMMITTED, for code that locks its own rows; lock: also the
         advisory lock that migrations and rekeys hold, so that they never overlap.
         """
@@ -453,6 +452,10 @@ class Database:
         if self.in_transaction:
             yield
             return
+        # Every writer queues on the lock (as SQLite's BEGIN IMMEDIATE queues them), so every
+        # check-then-write keeps its meaning: SERIALIZABLE without it aborted too many of
+        # eight processes making keys at once on a small table (see README, A shared keystore).
+        lock = lock or exclusive
         conn = self._begin(exclusive, lock)
         self._local.conn = conn
         try:
@@ -492,7 +495,7 @@ class Database:
                     # Held by the session, taken before BEGIN: the transaction's snapshot must
                     # come after it, to see what the previous holder committed.
                     conn.execute("SELECT pg_advisory_lock(%s)", (WRITER_LOCK,))
-                conn.execute("BEGIN ISOLATION LEVEL SERIALIZABLE" if exclusive else "BEGIN")
+                conn.execute("BEGIN")
                 return conn
             except psycopg.Error as exc:
                 with contextlib.suppress(psycopg.Error):
