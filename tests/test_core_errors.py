@@ -432,18 +432,26 @@ def test_too_many_grant_tokens(qkms: Qkms, key: str) -> None:
     assert "GrantTokens" in result.stderr
 
 
-def test_grant_tokens_are_accepted(qkms: Qkms, key: str) -> None:
-    pair = qkms.ok(
-        "generate-data-key-pair",
+def test_grant_tokens_are_checked(qkms: Qkms, key: str) -> None:
+    """A token CreateGrant returned is accepted; a malformed one is InvalidGrantTokenException."""
+    token = qkms.ok(
+        "grants",
+        "create",
         "--key-id",
         key,
-        "--key-pair-spec",
-        "ECC_NIST_P256",
-        "--grant-tokens",
-        "tokenA",
-        "tokenB",
-    )
+        "--operations",
+        "GenerateDataKeyPair",
+        "--grantee-principal",
+        "arn:verenc:iam::111122223333:user/ci",
+    )["GrantToken"]
+    args = ("generate-data-key-pair", "--key-id", key, "--key-pair-spec", "ECC_NIST_P256")
+    pair = qkms.ok(*args, "--grant-tokens", token)
     assert pair["KeyPairSpec"] == "ECC_NIST_P256"
+    result = qkms.fails(254, *args, "--grant-tokens", token, "tokenB")
+    assert result.stderr == (
+        "An error occurred (InvalidGrantTokenException) when calling the GenerateDataKeyPair "
+        "operation: The grant token is not valid: it is not a qkms grant token.\n"
+    )
 
 
 def test_errors_do_not_print_tracebacks_or_touch_stdout(qkms: Qkms) -> None:

@@ -70,7 +70,7 @@ def test_every_command_has_help_with_an_example(qkms: Qkms, path: tuple[str, ...
 def test_every_command_is_listed_in_the_walk() -> None:
     assert ("blob", "inspect") in COMMANDS and ("create-key",) in COMMANDS
     assert ("__complete-keys",) in COMMANDS
-    assert len([p for p in COMMANDS if len(p) == 1 and p[0] in aws_aliases()]) == 23
+    assert len([p for p in COMMANDS if len(p) == 1 and p[0] in aws_aliases()]) == 32
 
 
 def test_version(qkms: Qkms) -> None:

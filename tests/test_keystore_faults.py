@@ -210,14 +210,22 @@ def test_full_disk(qkms: Qkms, tmp_path: Path) -> None:
                 break
             made.append(result.stdout)
         assert "is full" in stderr, "the disk never filled up"
-        listed = qkms.ok("--home", home, "keys", "list", "--limit", "1000")["Keys"]
-        assert len(listed) == len(made)
         assert qkms.ok("--home", home, "keystore", "verify")["SecretsChecked"] == len(made)
-        blob = qkms.ok(
-            "--home", home, "encrypt", "--key-id", listed[0]["KeyId"], "--plaintext", b64(b"ok")
-        )["CiphertextBlob"]
-        plain = qkms.ok("--home", home, "decrypt", "--ciphertext-blob", blob)["Plaintext"]
-        assert unb64(plain) == b"ok"
+        # Every call writes its audit event: on a full disk it is refused, saying why.
+        assert "is full" in _clean_failure(qkms("--home", home, "keys", "list"))
+        qkms.ok(
+            "--home", home, "keystore", "backup", str(tmp_path / "copy.db"), "--with-master-key"
+        )
+    moved = str(tmp_path / "moved")
+    qkms.ok("--home", moved, "keystore", "restore", str(tmp_path / "copy.db"))
+    listed = qkms.ok("--home", moved, "keys", "list", "--limit", "1000")["Keys"]
+    assert len(listed) == len(made)
+    blob = qkms.ok(
+        "--home", moved, "encrypt", "--key-id", listed[0]["KeyId"], "--plaintext", b64(b"ok")
+    )["CiphertextBlob"]
+    plain = qkms.ok("--home", moved, "decrypt", "--ciphertext-blob", blob)["Plaintext"]
+    assert unb64(plain) == b"ok"
+    qkms.ok("--home", moved, "audit", "verify")
 
 
 # -- locks and kills --------------------------------------------------------------------------
@@ -236,7 +244,9 @@ def test_lock_held_past_the_busy_deadline(
             "An error occurred (DependencyTimeoutException) when calling the CreateKey operation:"
         )
         assert "gave up after 0.2 seconds" in stderr
-        qkms.ok("keys", "describe", "--key-id", key)  # readers are not blocked (WAL)
+        # A reader writes its audit event, so it waits for the lock too, and says so.
+        stderr = _clean_failure(qkms("keys", "describe", "--key-id", key), 254)
+        assert "(DependencyTimeoutException) when calling the DescribeKey operation" in stderr
     finally:
         holder.rollback()
         holder.close()

@@ -47,6 +47,10 @@ EXTRA_COMMANDS: dict[str, tuple[str, str]] = {
         "qkms_cli.cli.access_keys:access_keys",
         "Make, list and delete the access keys `serve --auth sigv4` accepts.",
     ),
+    "audit": (
+        "qkms_cli.cli.audit:audit",
+        "List, export, prune and verify the audit trail of every call.",
+    ),
 }
 
 _GLOBAL_HELP = {
@@ -72,6 +76,9 @@ _GLOBAL_HELP = {
     "cli_binary_format": "How blob arguments are read: base64 (the default; strict) or "
     "raw-in-base64-out (the text itself, e.g. --plaintext 'my secret').",
     "no_sign_request": "Send requests to --endpoint-url unsigned (qkms serve --auth none, moto).",
+    "principal": "Call the local keystore as this IAM principal (ARN; else $QKMS_PRINCIPAL, else "
+    "the account's root), to try key policies and grants. No security boundary: whoever can read "
+    "the keystore owns it.",
 }
 
 # Every global option's parameter name, in the order of global_options().
@@ -91,6 +98,7 @@ GLOBAL_NAMES = (
     "color",
     "cli_binary_format",
     "no_sign_request",
+    "principal",
 )
 # Commands that work on the local keystore itself, never through --endpoint-url.
 LOCAL_ONLY = ("keystore", "pool", "access-keys", "audit")
@@ -128,6 +136,7 @@ def global_options() -> list[click.Option]:
             ["--cli-binary-format"], type=click.Choice(BINARY_FORMATS), help=h["cli_binary_format"]
         ),
         click.Option(["--no-sign-request"], is_flag=True, default=None, help=h["no_sign_request"]),
+        click.Option(["--principal"], metavar="ARN", help=h["principal"]),
     ]
 
 

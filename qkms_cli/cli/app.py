@@ -37,6 +37,8 @@ class App:
         self.color: str | None = None
         self.cli_binary_format: str | None = None
         self.no_sign_request: bool = False
+        # --principal: who local calls are made as (service/authz.py); None is the account root.
+        self.principal: str | None = None
         self.operation: str | None = None
         self._client: Any = None
         self._noted = False
@@ -169,10 +171,11 @@ class App:
             from qkms_cli.cli.progress import ProgressBar
 
             bar = ProgressBar(self.err, f"{request.get('KeyPairSpec', '')} pairs")
+        caller = self.caller()
         try:
             if bar is None:
-                return service.call(keystore, op, request)
-            return service.call(keystore, op, request, progress=bar)
+                return service.call(keystore, op, request, caller=caller)
+            return service.call(keystore, op, request, caller=caller, progress=bar)
         except QkmsError as exc:
             exc.operation = op  # type: ignore[attr-defined]
             raise
@@ -196,6 +199,14 @@ class App:
         ]
         self.err.write("".join(f"qkms: debug: {line}\n" for line in lines))
         self.err.flush()
+
+    def caller(self) -> Any:
+        """Who a local call is made as: --principal, else $QKMS_PRINCIPAL, else the account root."""
+        from qkms_cli import __version__
+        from qkms_cli.service.caller import Caller
+
+        principal = self.principal or os.environ.get("QKMS_PRINCIPAL") or None
+        return Caller(principal=principal, user_agent=f"qkms-cli/{__version__}", via="cli")
 
     def _call_remote(self, op: str, request: dict[str, Any]) -> dict[str, Any]:
         """Validate as the service does (the same errors as locally), then send it."""

@@ -30,6 +30,11 @@ MSG = "printf 'a message' > msg"
 SIGNER = "KEY=$(qkms keys create --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY --query KeyMetadata.KeyId --output text)"
 MAC_KEY = "KEY=$(qkms keys create --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC --query KeyMetadata.KeyId --output text)"
 KEM_KEY = "KEY=$(qkms keys create --key-spec ML_KEM_768 --key-usage ENCAPSULATE_DECAPSULATE --query KeyMetadata.KeyId --output text)"
+CI_USER = "--grantee-principal arn:verenc:iam::111122223333:user/ci"
+POLICY_JSON = (
+    """printf '{"Statement": {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, """
+    """"Action": "kms:*", "Resource": "*"}}' > policy.json"""
+)
 
 
 GROUPS: dict[str, tuple[str, dict[str, CommandSpec]]] = {
@@ -162,6 +167,76 @@ GROUPS: dict[str, tuple[str, dict[str, CommandSpec]]] = {
                 'qkms keys tag --key-id "$KEY" --tags TagKey=team,TagValue=payments',
                 'qkms keys list-tags --key-id "$KEY"',
             ),
+            "get-policy": _c(
+                "GetKeyPolicy",
+                "Show a key's policy (AWS's default key policy unless one was put).",
+                MK,
+                'qkms keys get-policy --key-id "$KEY" --query Policy --output text',
+            ),
+            "put-policy": _c(
+                "PutKeyPolicy",
+                "Replace a key's policy (refused if it would lock you out, unless bypassed).",
+                MK,
+                POLICY_JSON,
+                'qkms keys put-policy --key-id "$KEY" --policy file://policy.json',
+            ),
+            "list-policies": _c(
+                "ListKeyPolicies",
+                "List a key's policy names (always: default).",
+                MK,
+                'qkms keys list-policies --key-id "$KEY"',
+            ),
+            "last-usage": _c(
+                "GetKeyLastUsage",
+                "Show when a key last did a cryptographic operation, from the audit trail.",
+                MK,
+                SECRET_TXT,
+                'qkms encrypt --key-id "$KEY" --plaintext fileb://secret.txt > /dev/null',
+                'qkms keys last-usage --key-id "$KEY"',
+            ),
+        },
+    ),
+    "grants": (
+        "Give principals the use of a key with grants, and take it back.",
+        {
+            "create": _c(
+                "CreateGrant",
+                "Let a principal use a key for some operations; prints the grant's id and token.",
+                MK,
+                f'qkms grants create --key-id "$KEY" --operations Decrypt Encrypt {CI_USER}',
+            ),
+            "list": _c(
+                "ListGrants",
+                "List a key's grants.",
+                MK,
+                f'qkms grants create --key-id "$KEY" --operations Decrypt {CI_USER} > /dev/null',
+                'qkms grants list --key-id "$KEY"',
+            ),
+            "list-retirable": _c(
+                "ListRetirableGrants",
+                "List the grants a principal may retire.",
+                MK,
+                f'qkms grants create --key-id "$KEY" --operations Decrypt {CI_USER} '
+                "--retiring-principal arn:verenc:iam::111122223333:user/ci > /dev/null",
+                "qkms grants list-retirable "
+                "--retiring-principal arn:verenc:iam::111122223333:user/ci",
+            ),
+            "retire": _c(
+                "RetireGrant",
+                "Retire a grant (by its token, or key and grant id), as its retiring principal.",
+                MK,
+                f'TOKEN=$(qkms grants create --key-id "$KEY" --operations Decrypt {CI_USER} '
+                "--query GrantToken --output text)",
+                'qkms grants retire --grant-token "$TOKEN"',
+            ),
+            "revoke": _c(
+                "RevokeGrant",
+                "Revoke a grant of a key.",
+                MK,
+                f'GRANT=$(qkms grants create --key-id "$KEY" --operations Decrypt {CI_USER} '
+                "--query GrantId --output text)",
+                'qkms grants revoke --key-id "$KEY" --grant-id "$GRANT"',
+            ),
         },
     ),
     "aliases": (
@@ -207,6 +282,9 @@ GROUP_EXAMPLES: dict[str, str] = {
             MY_APP,
             "qkms aliases list --query 'Aliases[].AliasName' --output text",
         )
+    ),
+    "grants": "\n".join(
+        (MK, 'qkms grants list --key-id "$KEY"'),
     ),
 }
 

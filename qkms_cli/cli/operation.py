@@ -280,6 +280,11 @@ class OperationCommand(click.Command):
                 request[member] = p.parse_list(value, flag, shape)
             elif kind == "timestamp":
                 request[member] = p.parse_timestamp(value, flag)
+            elif kind == "structure":
+                parsed = p.parse_structure(value, flag, shape)
+                request[member] = parsed[0] if len(parsed) == 1 else parsed
+            elif kind == "string" and member in p.TEXT_FILE_MEMBERS:
+                request[member] = p._text_source(value, flag)
             else:
                 request[member] = value
         return request

@@ -16,6 +16,10 @@ PAGINATED: dict[str, str] = {
     "ListAliases": "Aliases",
     "ListResourceTags": "Tags",
     "ListKeyRotations": "Rotations",
+    "ListGrants": "Grants",
+    "ListRetirableGrants": "Grants",
+    "ListKeyPolicies": "PolicyNames",
+    "ListAuditEvents": "Events",
 }
 _OPTIONS = ("page_size", "max_items", "starting_token", "no_paginate")
 

@@ -139,6 +139,10 @@ def parse_blob_source(value: str, flag: str) -> bytes:
     return parse_blob(value, flag, sensitive=False)  # a ciphertext is no secret
 
 
+# String members long enough to live in a file: file://PATH reads the text, as aws-cli does.
+TEXT_FILE_MEMBERS = frozenset({"Policy"})
+
+
 def _text_source(value: str, flag: str) -> str:
     if value.startswith("file://"):
         return _read(value[len("file://") :], flag, binary=False).decode("utf-8", "replace")

@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from qkms_cli.errors import ParamValidationError, QkmsError
+from qkms_cli.errors import KMSInternalException, ParamValidationError, QkmsError
 from qkms_cli.service.validate import validate_request
 
 if TYPE_CHECKING:
@@ -75,6 +75,9 @@ _HANDLER_MODULES: dict[str, tuple[str, ...]] = {
         "ReplicateKey",
         "UpdatePrimaryRegion",
     ),
+    "grants": ("CreateGrant", "ListGrants", "ListRetirableGrants", "RetireGrant", "RevokeGrant"),
+    "keypolicy": ("GetKeyPolicy", "PutKeyPolicy", "ListKeyPolicies"),
+    "audit": ("GetKeyLastUsage", "ListAuditEvents", "PruneAuditEvents", "VerifyAuditTrail"),
 }
 _HANDLERS: dict[str, Handler] = {}
 # Operations whose handlers take progress=callable(done, total) and report as they go.
@@ -207,32 +210,102 @@ def call(
     caller: Caller | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Validate request against the model of operation `name`, run it, return the response.
+    """Validate request against the model of operation `name`, authorize it, run it, audit it.
 
     caller says who calls and from where (None: the keystore account's root, through the CLI);
-    it is data handed in, for the one authorization step and the audit trail.
+    it is data handed in, for the one authorization step (service/authz.py) and the audit trail
+    (service/audit.py): every call, allowed, denied or failed, becomes one event.
     Long operations (GenerateDataKeyPairs, FillKeyPairPool) report progress(done, total) to
     the caller when it asks; the service never draws it.
     """
-    validate(name, request)
-    clean = {k: v for k, v in request.items() if v is not None}
-    handler = _handler(name)
-    for attempt in range(TRANSIENT_ATTEMPTS):
-        try:
-            if progress is not None:
-                return handler(keystore, clean, progress=progress)  # type: ignore[call-arg]
-            return handler(keystore, clean)
-        except QkmsError as exc:
-            # A shared keystore's dropped connection or serialization failure rolled the
-            # operation's transaction back: it is run again from the start, a few times.
-            if not getattr(exc, "transient", False) or attempt == TRANSIENT_ATTEMPTS - 1:
-                raise
-            import random
-            import time
+    from qkms_cli.service import audit
 
-            # Apart again, not in step with the transaction that won.
-            time.sleep(random.uniform(0, 0.002 * 2**attempt))
-    raise AssertionError("unreachable")  # pragma: no cover
+    started = keystore.now()
+    box: list[Any] = []  # the call's Access, once authorized (for a failure's event)
+    try:
+        validate(name, request)
+        clean = {k: v for k, v in request.items() if v is not None}
+        for attempt in range(TRANSIENT_ATTEMPTS):
+            try:
+                response, recorded = _attempt(keystore, name, clean, caller, progress, started, box)
+                break
+            except QkmsError as exc:
+                # A shared keystore's dropped connection or serialization failure rolled the
+                # operation's transaction back: it is run again from the start, a few times.
+                if not getattr(exc, "transient", False) or attempt == TRANSIENT_ATTEMPTS - 1:
+                    raise
+                import random
+                import time
+
+                # Apart again, not in step with the transaction that won.
+                time.sleep(random.uniform(0, 0.002 * 2**attempt))
+        else:  # pragma: no cover
+            raise AssertionError("unreachable")
+    except QkmsError as exc:
+        _record_failure(keystore, name, request, caller, box[0] if box else None, started, exc)
+        raise
+    except Exception:
+        failure = KMSInternalException("An unexpected error ended the call.")
+        _record_failure(keystore, name, request, caller, box[0] if box else None, started, failure)
+        raise
+    if not recorded:
+        audit.record(keystore, name, clean, caller, box[0], started, response=response)
+    return response
+
+
+def _attempt(
+    keystore: Keystore,
+    name: str,
+    clean: dict[str, Any],
+    caller: Caller | None,
+    progress: Callable[[int, int], None] | None,
+    started: float,
+    box: list[Any],
+) -> tuple[dict[str, Any], bool]:
+    """Authorize and run the call once: (response, whether its event is already written)."""
+    from qkms_cli.service import audit, authz
+
+    box.clear()
+    if audit.short_write(name, clean):
+        if name in audit.NEEDS_MASTER:
+            keystore.master_key()  # asked for before the write lock is taken
+        # The change and its event commit together, authorized on the state they change.
+        with keystore.write():
+            box.append(authz.authorize(keystore, name, clean, caller))
+            response = _run(keystore, name, clean, progress)
+            audit.record(keystore, name, clean, caller, box[0], started, response=response)
+        return response, True
+    box.append(authz.authorize(keystore, name, clean, caller))
+    return _run(keystore, name, clean, progress), False
+
+
+def _run(
+    keystore: Keystore,
+    name: str,
+    request: dict[str, Any],
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, Any]:
+    if progress is not None:
+        return _handler(name)(keystore, request, progress=progress)  # type: ignore[call-arg]
+    return _handler(name)(keystore, request)
+
+
+def _record_failure(
+    keystore: Keystore,
+    name: str,
+    request: Any,
+    caller: Caller | None,
+    access: Any,
+    started: float,
+    error: QkmsError,
+) -> None:
+    """The failed call's event; a trail that cannot be written then must not hide the error."""
+    from qkms_cli.service import audit
+
+    try:
+        audit.record(keystore, name, request, caller, access, started, error=error)
+    except Exception:  # the call's own error is the one to report
+        pass
 
 
 def open_keystore(

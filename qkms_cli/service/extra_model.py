@@ -182,3 +182,78 @@ EXTRA_OPERATIONS.update(
         },
     }
 )
+
+# The audit trail (beyond AWS; CloudTrail's LookupEvents in spirit): `qkms audit ...`.
+_DATE_DOC = "A date (2026-12-01, 2026-12-01T10:00:00Z), epoch seconds, or an age such as 30d."
+EXTRA_OPERATIONS.update(
+    {
+        "ListAuditEvents": {
+            "doc": "Lists audit events (CloudTrail-shaped), newest first, filtered.",
+            "input": {
+                "KeyId": {
+                    "type": "string",
+                    "min": 1,
+                    "max": 2048,
+                    "doc": "Only events about this key (key id, key ARN or alias).",
+                },
+                "EventName": {
+                    "type": "string",
+                    "min": 1,
+                    "max": 128,
+                    "doc": "Only events of this operation, e.g. Decrypt.",
+                },
+                "User": {
+                    "type": "string",
+                    "min": 1,
+                    "max": 256,
+                    "doc": "Only events of this caller: a user name or a principal ARN.",
+                },
+                "Since": {"type": "string", "min": 1, "max": 64, "doc": f"From. {_DATE_DOC}"},
+                "Until": {"type": "string", "min": 1, "max": 64, "doc": f"To. {_DATE_DOC}"},
+                "Errors": {"type": "boolean", "doc": "Only calls that were denied or failed."},
+                "ScanForward": {"type": "boolean", "doc": "Oldest first instead of newest first."},
+                "Limit": {"type": "integer", "min": 1, "max": 1000, "doc": "Events a page."},
+                "Marker": {"type": "string", "min": 1, "max": 32, "doc": "A NextMarker."},
+            },
+            "required": [],
+            "output": {
+                "Events": {"type": "list", "member": {"type": "structure", "members": {}}},
+                "NextMarker": {"type": "string"},
+                "Truncated": {"type": "boolean"},
+            },
+            "errors": ["InvalidMarkerException", "NotFoundException"],
+        },
+        "PruneAuditEvents": {
+            "doc": "Deletes the audit events before a date; the prune itself stays in the trail.",
+            "input": {
+                "Before": {
+                    "type": "string",
+                    "min": 1,
+                    "max": 64,
+                    "doc": f"Delete the events older than this. {_DATE_DOC}",
+                },
+            },
+            "required": ["Before"],
+            "output": {
+                "Pruned": {"type": "integer"},
+                "Before": {"type": "timestamp"},
+                "FirstSequence": {"type": "integer"},
+                "AnchorHash": {"type": "string"},
+            },
+            "errors": [],
+        },
+        "VerifyAuditTrail": {
+            "doc": "Checks the audit trail's hash chain and seals: edits, deletions, reorderings.",
+            "input": {},
+            "required": [],
+            "output": {
+                "Events": {"type": "integer"},
+                "FirstSequence": {"type": "integer"},
+                "LastSequence": {"type": "integer"},
+                "Sealed": {"type": "integer"},
+                "UnsealedTail": {"type": "integer"},
+            },
+            "errors": [],
+        },
+    }
+)

@@ -98,6 +98,11 @@ def create_key(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
             keystore.put_material(key_id, 1, key_spec, secret, public_key=public)
         if tags:
             keystore.put_tags(key_id, tags)
+        if request.get("Policy") is not None:
+            from qkms_cli.store import policies
+
+            # Parsed and checked (lockout safety) by the authorization step before this runs.
+            policies.put(keystore, key_id, request["Policy"])
     stored = keystore.get_key(key_id)
     assert stored is not None
     return {"KeyMetadata": key_metadata(keystore, stored)}

@@ -94,6 +94,46 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE keys ADD COLUMN row_mac BLOB;
         """,
     ),
+    (
+        "0006_access_control",
+        """
+        CREATE TABLE key_policies (
+            key_id  TEXT PRIMARY KEY REFERENCES keys (key_id) ON DELETE CASCADE,
+            policy  TEXT NOT NULL,
+            updated REAL NOT NULL
+        );
+        CREATE TABLE grants (
+            grant_id    TEXT PRIMARY KEY,
+            key_id      TEXT NOT NULL REFERENCES keys (key_id) ON DELETE CASCADE,
+            name        TEXT NOT NULL DEFAULT '',
+            created     REAL NOT NULL,
+            grantee     TEXT NOT NULL,
+            retiring    TEXT,
+            issuer      TEXT NOT NULL,
+            operations  TEXT NOT NULL,
+            constraints TEXT
+        );
+        CREATE INDEX grants_key ON grants (key_id, grantee);
+        CREATE INDEX grants_retiring ON grants (retiring) WHERE retiring IS NOT NULL;
+        CREATE TABLE audit_events (
+            seq        INTEGER PRIMARY KEY,
+            event_time REAL NOT NULL,
+            event_name TEXT NOT NULL,
+            principal  TEXT NOT NULL,
+            key_id     TEXT,
+            key_id2    TEXT,
+            error_code TEXT,
+            used       INTEGER NOT NULL DEFAULT 0,
+            record     TEXT NOT NULL,
+            prev_hash  BLOB NOT NULL,
+            hash       BLOB NOT NULL,
+            seal       BLOB
+        );
+        CREATE INDEX audit_events_time ON audit_events (event_time);
+        CREATE INDEX audit_events_key ON audit_events (key_id, seq) WHERE key_id IS NOT NULL;
+        CREATE INDEX audit_events_key2 ON audit_events (key_id2, seq) WHERE key_id2 IS NOT NULL;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
