@@ -436,7 +436,8 @@ def prune_audit_events(keystore: Keystore, request: dict[str, Any]) -> dict[str,
         first = audit.first(keystore)
         if head is None or first is None:
             return {"Pruned": 0, "Before": timestamp(before)}
-        cut = audit.cut_point(keystore, before) or head["seq"] + 1
+        # The newest event always stays: the chain goes on from it (and it numbers the next).
+        cut = min(audit.cut_point(keystore, before) or head["seq"], head["seq"])
         if cut <= first["seq"]:
             pruned, first_seq, anchor = 0, first["seq"], first["prev_hash"]
         else:

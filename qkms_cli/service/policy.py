@@ -289,13 +289,15 @@ def principal_matches(name: str, principal: str, account: str) -> bool:
     """
     if name == principal:
         return True
+    caller = _IAM_ARN.match(principal)
+    if caller is None or caller["account"] != account:
+        return False
     if _ACCOUNT.match(name):
         return name == account
     match = _IAM_ARN.match(name)
     if match is None or match["rest"] != "root" or match["account"] != account:
         return False
-    caller = _IAM_ARN.match(principal)
-    return caller is not None and caller["partition"] == match["partition"]
+    return caller["partition"] == match["partition"]
 
 
 def _principal_matches(statement: Statement, request: Request) -> bool:
