@@ -54,7 +54,7 @@ def test_every_call_is_one_event_with_user_outcome_and_error(qkms: Qkms) -> None
         ),
     )
     qkms.fails(254, "--principal", ALICE, "keys", "describe", "--key-id", key)
-    qkms.fails(252, "generate-random", "--number-of-bytes", "0")
+    qkms.fails(254, "generate-data-key", "--key-id", key)  # neither KeySpec nor NumberOfBytes
     trail = events(qkms)
     assert [(e["eventName"], e["userIdentity"]["arn"], e.get("errorCode")) for e in trail] == [
         ("CreateKey", ROOT, None),
@@ -62,7 +62,7 @@ def test_every_call_is_one_event_with_user_outcome_and_error(qkms: Qkms) -> None
         ("DescribeKey", ALICE, "NotFoundException"),
         ("PutKeyPolicy", ROOT, None),
         ("DescribeKey", ALICE, "AccessDeniedException"),
-        ("GenerateRandom", ROOT, "ValidationException"),
+        ("GenerateDataKey", ROOT, "ValidationException"),
     ]
     encrypt = trail[1]
     assert encrypt["requestParameters"] == {"encryptionContext": {"P": "T"}, "keyId": key}
@@ -94,7 +94,7 @@ def test_every_call_is_one_event_with_user_outcome_and_error(qkms: Qkms) -> None
         } <= set(event)
     assert [e["eventName"] for e in events(qkms, "--user", "alice")] == ["DescribeKey"] * 2
     listed = qkms.ok("audit", "list", "--errors", "--key-id", key)["Events"]
-    assert [e["errorCode"] for e in listed] == ["AccessDeniedException"]
+    assert [e["errorCode"] for e in listed] == ["ValidationException", "AccessDeniedException"]
     assert (
         qkms.ok("audit", "list", "--event-name", "Encrypt")["Events"][0]["eventID"]
         == (encrypt["eventID"])

@@ -461,6 +461,7 @@ def test_the_lockout_safety_check(qkms: Qkms, key: str, tmp_path: Path) -> None:
 
 
 def test_a_bad_principal_is_a_usage_error(qkms: Qkms) -> None:
+    qkms.new_key()
     result = qkms.fails(252, "--principal", "bob", "keys", "list")
     assert "Invalid principal 'bob'" in result.stderr
 

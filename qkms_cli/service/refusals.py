@@ -63,11 +63,6 @@ def check_create_key(request: dict[str, Any]) -> None:
             f"CustomKeyStoreId is valid only with Origin AWS_CLOUDHSM or EXTERNAL_KEY_STORE, not {origin}."
         )
     refuse_custom_key_store(request)
-    # Until access control lands (issue 10), a policy would be silently dropped: refuse it.
-    if request.get("Policy") is not None:
-        raise UnsupportedOperationException(
-            "qkms does not store key policies yet: create the key without a Policy."
-        )
     if request.get("MultiRegion"):
         raise UnsupportedOperationException(
             f"MultiRegion keys are not supported: {ONE_REGION}. Create the key without MultiRegion."
