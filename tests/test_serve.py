@@ -359,6 +359,22 @@ def test_boto3_every_operation(server: Server) -> None:
         with pytest.raises(getattr(kms.exceptions, error)):
             call(**request)
 
+    policy = kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"]
+    kms.put_key_policy(KeyId=key, PolicyName="default", Policy=policy)
+    assert kms.list_key_policies(KeyId=key)["PolicyNames"] == ["default"]
+    grantee = "arn:verenc:iam::111122223333:user/grantee"
+    grant = kms.create_grant(
+        KeyId=key, GranteePrincipal=grantee, RetiringPrincipal=grantee, Operations=["Decrypt"]
+    )
+    assert [g["GrantId"] for g in kms.list_grants(KeyId=key)["Grants"]] == [grant["GrantId"]]
+    retirable = kms.list_retirable_grants(RetiringPrincipal=grantee)["Grants"]
+    assert retirable[0]["CreationDate"].tzinfo is not None
+    kms.retire_grant(GrantToken=grant["GrantToken"])
+    grant = kms.create_grant(KeyId=key, GranteePrincipal=grantee, Operations=["Encrypt"])
+    kms.revoke_grant(KeyId=key, GrantId=grant["GrantId"])
+    usage = kms.get_key_last_usage(KeyId=key)
+    assert usage["KeyLastUsage"]["Timestamp"].tzinfo is not None and usage["KeyId"] == key
+
     served = set(AWS_OPERATIONS) & {op for ops in service._HANDLER_MODULES.values() for op in ops}
     assert served - called == set(), f"not exercised through boto3: {sorted(served - called)}"
 

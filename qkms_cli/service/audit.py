@@ -112,6 +112,9 @@ CRYPTOGRAPHIC = frozenset(
         "VerifyMac",
         "SignWithDataKeyPair",
         "DecryptWithDataKeyPair",
+        "DeriveSharedSecret",
+        "Encapsulate",
+        "Decapsulate",
     }
 )
 _READ_ONLY_PREFIXES = ("Describe", "List", "Get", "Verify", "Inspect")
