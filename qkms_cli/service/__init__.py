@@ -119,6 +119,10 @@ READ_ONLY = frozenset(
         "Decapsulate",
         "Encapsulate",
         "DecapsulateWithDataKeyPair",
+        # The audit trail of a keystore not yet made is empty: nothing to list, prune or verify.
+        "ListAuditEvents",
+        "PruneAuditEvents",
+        "VerifyAuditTrail",
     }
 )
 
