@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -330,6 +331,9 @@ def make_pre_row_mac(home: Path) -> None:
             store._exec("ALTER TABLE keys DROP COLUMN row_mac")
             store._exec("DELETE FROM meta WHERE name IN ('home_binding', 'home_binding_mac')")
             before = [name for name, _sql in MIGRATIONS].index("0005_row_macs")
+            for _name, sql in MIGRATIONS[before + 1 :]:  # the tables of later migrations too
+                for table in re.findall(r"CREATE TABLE (\w+)", sql):
+                    store._exec(f"DROP TABLE {table}")
             store._exec(f"PRAGMA user_version = {before}")
     finally:
         store.close()

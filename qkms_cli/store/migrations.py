@@ -100,7 +100,8 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE key_policies (
             key_id  TEXT PRIMARY KEY REFERENCES keys (key_id) ON DELETE CASCADE,
             policy  TEXT NOT NULL,
-            updated REAL NOT NULL
+            updated REAL NOT NULL,
+            mac     BLOB
         );
         CREATE TABLE grants (
             grant_id    TEXT PRIMARY KEY,
@@ -111,7 +112,8 @@ MIGRATIONS: list[tuple[str, str]] = [
             retiring    TEXT,
             issuer      TEXT NOT NULL,
             operations  TEXT NOT NULL,
-            constraints TEXT
+            constraints TEXT,
+            mac         BLOB
         );
         CREATE INDEX grants_key ON grants (key_id, grantee);
         CREATE INDEX grants_retiring ON grants (retiring) WHERE retiring IS NOT NULL;
