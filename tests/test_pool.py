@@ -219,7 +219,7 @@ def test_a_version_1_keystore_gains_the_pool_on_first_use(qkms: Qkms, home: Path
         # back to the schema before 0002_pool (and the migrations after it)
         for name, sql in MIGRATIONS[1:]:
             if name.endswith("_row_macs"):
-                continue  # undone by make_pre_row_mac
+                break  # this one and the later ones are undone by make_pre_row_mac
             for table in re.findall(r"CREATE TABLE (\w+)", sql):
                 conn.execute(f"DROP TABLE {table}")
             for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", sql):
