@@ -16,7 +16,7 @@ AUDIT_COMMANDS = {
         "ListAuditEvents",
         "List audit events, newest first: --key-id, --event-name, --user, --since, --until, "
         "--errors.",
-        f"{MK}\nqkms keys describe --key-id \"$KEY\" > /dev/null\n"
+        f'{MK}\nqkms keys describe --key-id "$KEY" > /dev/null\n'
         'qkms audit list --key-id "$KEY" --since 1d --max-items 1',
     ),
     "prune": CommandSpec(
