@@ -319,11 +319,8 @@ def _seal_key(keystore: Keystore) -> bytes | None:
 
 
 def _region(keystore: Keystore) -> str:
-    arn = key_arn(keystore, "x").split(":")
-    region = getattr(keystore, "region", None)
-    if isinstance(region, str) and region:
-        return region
-    return arn[3] if len(arn) > 5 and arn[3] else "local"
+    region = keystore.partition[1]
+    return region or "local"
 
 
 # -- GetKeyLastUsage -----------------------------------------------------------------------------

@@ -10,7 +10,6 @@ it; events written by calls that never needed the master key (a passphrase keyst
 
 from __future__ import annotations
 
-import contextlib
 import struct
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -76,8 +75,11 @@ def seal_ok(key: bytes, seq: int, digest: bytes, tag: bytes) -> bool:
 def append(
     keystore: Keystore, columns: dict[str, Any], record: bytes, key: bytes | None
 ) -> tuple[int, bytes]:
-    """Add one event at the head of the chain, sealed when key is given: (seq, link)."""
-    with keystore.write():
+    """Add one event at the head of the chain, sealed when key is given: (seq, link).
+
+    Inside the call's own transaction when there is one; else in one of its own, taken straight
+    from the database so that a read-only call never derives a passphrase for its event."""
+    with keystore._db.transaction(exclusive=True):
         head = keystore._one("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
         seq, prev = (head["seq"] + 1, head["hash"]) if head else (1, GENESIS)
         digest = link(prev, seq, record)
@@ -175,17 +177,9 @@ def latest_ok(keystore: Keystore, event_name: str) -> dict[str, Any] | None:
     )
 
 
-@contextlib.contextmanager
-def snapshot(keystore: Keystore) -> Iterator[None]:
+def snapshot(keystore: Keystore) -> Any:
     """One read transaction: every read inside sees the same state of the trail."""
-    if keystore._conn.in_transaction:
-        yield
-        return
-    keystore._exec("BEGIN")
-    try:
-        yield
-    finally:
-        keystore._rollback()
+    return keystore.snapshot()
 
 
 def cut_point(keystore: Keystore, before: float) -> int | None:
