@@ -10,14 +10,20 @@ it; events written by calls that never needed the master key (a passphrase keyst
 
 from __future__ import annotations
 
+import random
 import struct
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+
+from qkms_cli.errors import QkmsError
 
 if TYPE_CHECKING:
     from qkms_cli.store.keystore import Keystore
 
 GENESIS = bytes(32)
+# Tries of an event's own transaction when a shared keystore's serialization check refuses it.
+_ATTEMPTS = 8
 _SEAL_LABEL = b"qkms audit seal v1\0"
 _HKDF_INFO = b"qkms audit chain v1"
 _COLUMNS = (
@@ -77,29 +83,46 @@ def append(
 ) -> tuple[int, bytes]:
     """Add one event at the head of the chain, sealed when key is given: (seq, link).
 
-    Inside the call's own transaction when there is one; else in one of its own, taken straight
-    from the database so that a read-only call never derives a passphrase for its event."""
-    with keystore._db.transaction(exclusive=True):
-        head = keystore._one("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
-        seq, prev = (head["seq"] + 1, head["hash"]) if head else (1, GENESIS)
-        digest = link(prev, seq, record)
-        keystore._exec(
-            f"INSERT INTO audit_events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                seq,
-                columns["event_time"],
-                columns["event_name"],
-                columns["principal"],
-                columns.get("key_id"),
-                columns.get("key_id2"),
-                columns.get("error_code"),
-                1 if columns.get("used") else 0,
-                record.decode("utf-8"),
-                prev,
-                digest,
-                None if key is None else seal(key, seq, digest),
-            ),
-        )
+    Inside the call's own transaction when there is one. Else in one of its own, taken straight
+    from the database (a read-only call never derives a passphrase for its event) under the
+    writers' lock, so that events of parallel calls queue for the chain's head instead of
+    racing for it (a shared PostgreSQL keystore); a race lost anyway is run again."""
+    if keystore._db.in_transaction:
+        return _append(keystore, columns, record, key)
+    for attempt in range(_ATTEMPTS):
+        try:
+            with keystore._db.transaction(exclusive=True, lock=True):
+                return _append(keystore, columns, record, key)
+        except QkmsError as exc:
+            if not getattr(exc, "transient", False) or attempt == _ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0, 0.002 * 2**attempt))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _append(
+    keystore: Keystore, columns: dict[str, Any], record: bytes, key: bytes | None
+) -> tuple[int, bytes]:
+    head = keystore._one("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+    seq, prev = (head["seq"] + 1, bytes(head["hash"])) if head else (1, GENESIS)
+    digest = link(prev, seq, record)
+    keystore._exec(
+        f"INSERT INTO audit_events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            seq,
+            columns["event_time"],
+            columns["event_name"],
+            columns["principal"],
+            columns.get("key_id"),
+            columns.get("key_id2"),
+            columns.get("error_code"),
+            1 if columns.get("used") else 0,
+            record.decode("utf-8"),
+            prev,
+            digest,
+            None if key is None else seal(key, seq, digest),
+        ),
+    )
     return seq, digest
 
 
