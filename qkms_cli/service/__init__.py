@@ -270,7 +270,7 @@ def _attempt(
     from qkms_cli.service import audit, authz
 
     box.clear()
-    if audit.short_write(name, clean):
+    if audit.short_write(keystore, name, clean):
         if name in audit.NEEDS_MASTER:
             keystore.master_key()  # asked for before the write lock is taken
         # The change and its event commit together, authorized on the state they change; under

@@ -146,12 +146,15 @@ SHORT_WRITES = frozenset(
 NEEDS_MASTER = frozenset({"PruneAuditEvents", "CreateKey"})
 
 
-def short_write(op: str, request: dict[str, Any]) -> bool:
-    """Whether the call runs in one transaction with its event: small writes, and CreateKey of
-    every spec but RSA (whose prime search must not hold the keystore's write lock)."""
+def short_write(keystore: Keystore, op: str, request: dict[str, Any]) -> bool:
+    """Whether the call runs in one transaction with its event: small writes, and (in a SQLite
+    keystore) CreateKey of every spec but RSA, whose prime search must not hold the write lock.
+    A shared PostgreSQL keystore writes CreateKey's event in a transaction of its own, where
+    parallel creators queue for the chain's head instead of failing their serialization check."""
     if op == "CreateKey":
         spec = request.get("KeySpec") or request.get("CustomerMasterKeySpec") or ""
-        return not spec.startswith("RSA_")
+        sqlite = type(keystore._db).__module__.endswith(".sqlite")
+        return sqlite and not spec.startswith("RSA_")
     return op in SHORT_WRITES
 
 
