@@ -268,3 +268,9 @@ def test_a_passphrase_keystore_lists_keys_without_asking(
     assert report["UnsealedTail"] == 1  # keys list's event waits for a call that holds the key
     qkms.ok("encrypt", "--key-id", key, "--plaintext", b64(b"x"))
     assert qkms.ok("audit", "verify")["UnsealedTail"] == 0
+
+
+def test_a_rekey_reseals_the_trail(qkms: Qkms, trail: Path, tmp_path: Path) -> None:
+    qkms.ok("keystore", "rekey")
+    report = qkms.ok("audit", "verify")
+    assert report["Sealed"] >= 7 and report["UnsealedTail"] == 0

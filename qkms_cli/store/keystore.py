@@ -1195,6 +1195,10 @@ class Keystore:
                 from qkms_cli.store import access_keys
 
                 access_keys.rewrap(self, old_key, key)
+            if self._has_table("audit_events"):
+                from qkms_cli.store import audit
+
+                audit.reseal(self, old_key, key)
             binding = self._binding()
             self._db.put_meta(
                 [
