@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -59,26 +58,9 @@ def timestamp(epoch: float | None) -> datetime | None:
 
 def key_material_id(key_id: str, version: int) -> str:
     """A stable, non-secret 64-hex identifier of one key material version (KMID in the model)."""
-    return _sha256(f"qkms-key-material:{key_id}:{version}".encode()).hexdigest()
+    from qkms_cli.engine.digest import sha256
 
-
-def _sha256(data: bytes) -> Any:
-    return _sha256_constructor()(data)
-
-
-@functools.cache
-def _sha256_constructor() -> Any:
-    # hashlib first loads OpenSSL's bindings, ~2.5 ms of every call's start-up; CPython's own
-    # SHA-256 module gives the same digest at a twentieth of that. Looked up once: a failed
-    # import searches the whole path again each time (a long-running `qkms serve` noticed).
-    try:
-        from _sha2 import sha256  # CPython 3.12 and later
-    except ImportError:
-        try:
-            from _sha256 import sha256  # CPython 3.10 and 3.11
-        except ImportError:  # pragma: no cover - another Python
-            from hashlib import sha256
-    return sha256
+    return sha256(f"qkms-key-material:{key_id}:{version}".encode()).hex()
 
 
 def find_key(keystore: Keystore, ref: str, *, allow_alias: bool = True) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import os
 import re
 from typing import TYPE_CHECKING, Any
 
+from qkms_cli.engine.digest import sha256
 from qkms_cli.errors import (
     InvalidArnException,
     InvalidGrantIdException,
@@ -26,7 +27,6 @@ from qkms_cli.errors import (
 )
 from qkms_cli.service import handles
 from qkms_cli.service.common import (
-    _sha256,
     dry_run,
     find_key,
     key_arn,
@@ -51,7 +51,7 @@ LIST_MAX_LIMIT = 100
 
 def _keystore_tag(keystore: Keystore) -> bytes:
     identity = f"{keystore.account_id}:{keystore.meta('created')}".encode()
-    return bytes(_sha256(b"qkms grant token\0" + identity).digest()[:_TAG_SIZE])
+    return sha256(b"qkms grant token\0" + identity)[:_TAG_SIZE]
 
 
 def make_token(keystore: Keystore, grant_id: str) -> str:

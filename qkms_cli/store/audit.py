@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import random
 import struct
+import threading
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from qkms_cli.engine.digest import sha256
 from qkms_cli.errors import QkmsError
 
 if TYPE_CHECKING:
@@ -32,21 +34,9 @@ _COLUMNS = (
 )
 
 
-def _sha256(data: bytes) -> bytes:
-    # CPython's own SHA-256: hashlib would first load OpenSSL's bindings (~2.5 ms of start-up).
-    try:
-        from _sha2 import sha256  # CPython 3.12 and later
-    except ImportError:
-        try:
-            from _sha256 import sha256  # CPython 3.10 and 3.11
-        except ImportError:  # pragma: no cover - another Python
-            from hashlib import sha256
-    return bytes(sha256(data).digest())
-
-
 def link(prev_hash: bytes, seq: int, record: bytes) -> bytes:
     """The chain link of event seq: SHA-256(prev_hash || seq as 8 bytes || record)."""
-    return _sha256(prev_hash + struct.pack(">Q", seq) + record)
+    return sha256(prev_hash + struct.pack(">Q", seq) + record)
 
 
 def audit_key(master_key: bytes) -> bytes:
@@ -78,6 +68,27 @@ def seal_ok(key: bytes, seq: int, digest: bytes, tag: bytes) -> bool:
     return True
 
 
+class _Pending:
+    """One thread's event waiting for the group's transaction."""
+
+    __slots__ = ("columns", "done", "error", "key", "record", "result")
+
+    def __init__(self, columns: dict[str, Any], record: bytes, key: bytes | None) -> None:
+        self.columns, self.record, self.key = columns, record, key
+        self.done = False
+        self.result: tuple[int, bytes] | None = None
+        self.error: BaseException | None = None
+
+
+# Group commit: the threads of one process (a `qkms serve` worker) queue their events here and
+# whichever holds _WRITER writes every queued one in one transaction, so N calls in flight cost
+# one write transaction, not N fighting for SQLite's lock. A call returns only once its own event
+# is committed, as before.
+_QUEUE: list[_Pending] = []
+_QUEUE_LOCK = threading.Lock()
+_WRITER = threading.Lock()
+
+
 def append(
     keystore: Keystore, columns: dict[str, Any], record: bytes, key: bytes | None
 ) -> tuple[int, bytes]:
@@ -86,13 +97,39 @@ def append(
     Inside the call's own transaction when there is one. Else in one of its own, taken straight
     from the database (a read-only call never derives a passphrase for its event) under the
     writers' lock, so that events of parallel calls queue for the chain's head instead of
-    racing for it (a shared PostgreSQL keystore); a race lost anyway is run again."""
+    racing for it (a shared PostgreSQL keystore); a race lost anyway is run again. Events of
+    this process's other threads waiting meanwhile go in the same transaction (_QUEUE)."""
     if keystore._db.in_transaction:
         return _append(keystore, columns, record, key)
+    mine = _Pending(columns, record, key)
+    with _QUEUE_LOCK:
+        _QUEUE.append(mine)
+    with _WRITER:
+        if not mine.done:
+            with _QUEUE_LOCK:
+                batch = _QUEUE[:]
+                _QUEUE.clear()
+            try:
+                results = _append_batch(keystore, batch)
+                for pending, result in zip(batch, results):
+                    pending.result = result
+            except BaseException as exc:
+                for pending in batch:
+                    pending.error = exc
+            finally:
+                for pending in batch:
+                    pending.done = True
+    if mine.error is not None:
+        raise mine.error
+    assert mine.result is not None
+    return mine.result
+
+
+def _append_batch(keystore: Keystore, batch: list[_Pending]) -> list[tuple[int, bytes]]:
     for attempt in range(_ATTEMPTS):
         try:
             with keystore._db.transaction(exclusive=True, lock=True):
-                return _append(keystore, columns, record, key)
+                return [_append(keystore, p.columns, p.record, p.key) for p in batch]
         except QkmsError as exc:
             if not getattr(exc, "transient", False) or attempt == _ATTEMPTS - 1:
                 raise
