@@ -1111,6 +1111,10 @@ class Keystore:
                 pool_problems += access_keys.verify(self, key)[1]
             except KeystoreError as exc:
                 pool_problems.append(exc.message)
+        if self._has_table("key_policies"):
+            from qkms_cli.store import policies
+
+            pool_problems += policies.verify(self, wrap.mac_key(key))
         return {
             "keys": len(keys),
             "legacy": legacy,
@@ -1195,6 +1199,10 @@ class Keystore:
                 from qkms_cli.store import access_keys
 
                 access_keys.rewrap(self, old_key, key)
+            if self._has_table("key_policies"):
+                from qkms_cli.store import policies
+
+                policies.remac(self, old_mac, new_mac)
             if self._has_table("audit_events"):
                 from qkms_cli.store import audit
 
