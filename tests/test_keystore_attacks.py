@@ -537,3 +537,26 @@ def test_turning_core_dumps_off_stays_cheap(home: Path) -> None:
     loaded = modules_after("generate-random", "--number-of-bytes", "8")
     assert "resource" in loaded and "_ctypes" in loaded
     assert "ctypes" not in loaded
+
+
+# -- a long-running process ---------------------------------------------------------------------
+
+
+def test_a_row_edited_under_a_running_server_is_refused(qkms: Qkms, home: Path) -> None:
+    """`qkms serve` remembers the key rows it has checked; an edit is a new row, checked again."""
+    from tests.serving import Server
+
+    key = qkms.new_key()
+    server = Server(home, "--threads", "1")
+    try:
+        plaintext = b64(MESSAGE)
+        for _ in range(3):  # the row is read, checked and remembered
+            status, _body = server.call("Encrypt", {"KeyId": key, "Plaintext": plaintext})
+            assert status == 200
+        status, _body = server.call("DisableKey", {"KeyId": key})
+        assert status == 200
+        _sql(home, "UPDATE keys SET key_state = 'Enabled' WHERE key_id = ?", (key,))
+        status, body = server.call("Encrypt", {"KeyId": key, "Plaintext": plaintext})
+        assert (status, body["__type"]) == (400, "KeyUnavailableException"), body
+    finally:
+        server.stop()

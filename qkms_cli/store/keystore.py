@@ -163,6 +163,10 @@ class _AlteredError(Exception):
         self.short = short or message
 
 
+# How many checked key rows a process remembers (Keystore._authentic_rows) before starting over.
+_AUTHENTIC_ROWS_KEPT = 4096
+
+
 def _altered_row(key_id: str) -> ApiError:
     return KeyUnavailableException(
         f"The keystore row of key {key_id} failed authentication: its state, spec, usage, "
@@ -240,6 +244,10 @@ class Keystore:
         self._new_account_id: str | None = None
         self._new_partition: tuple[str, str | None] = (DEFAULT_PARTITION, None)
         self._mac_key: tuple[bytes, bytes] | None = None
+        # Key rows whose MAC this process has checked, by their whole content: a row read again
+        # unchanged (a long-running `qkms serve` reads the same key on every call) is not
+        # re-MACed. Any change to any column, its MAC included, is a new entry, checked afresh.
+        self._authentic_rows: set[tuple[Any, ...]] = set()
         # True when this call made the keystore (`keystore init` refuses an existing one).
         self.created = False
         # Set once the schema is in place and the credentials checked (see write()).
@@ -713,8 +721,18 @@ class Keystore:
     def _authentic(self, row: dict[str, Any]) -> dict[str, Any]:
         if row.get("row_mac") is None:
             return self._seal_legacy_key(row["key_id"])
+        try:
+            seen: tuple[Any, ...] | None = tuple(sorted(row.items()))
+            if seen in self._authentic_rows:
+                return row
+        except TypeError:  # a value that cannot be hashed: check it every time
+            seen = None
         if not self.check_row_mac("keys", key_mac_fields(row), row["row_mac"]):
             raise _altered_row(row["key_id"])
+        if seen is not None:
+            if len(self._authentic_rows) >= _AUTHENTIC_ROWS_KEPT:
+                self._authentic_rows.clear()
+            self._authentic_rows.add(seen)
         return row
 
     def _seal_legacy_key(self, key_id: str) -> dict[str, Any]:
