@@ -10,7 +10,7 @@ from qkms_cli.engine import wrap
 from qkms_cli.errors import KeyUnavailableException
 
 if TYPE_CHECKING:
-    from qkms_cli.store.keystore import Keystore
+    from qkms_cli.store.rows import KeystoreRows as Keystore
 
 # AWS's forms: a 20-character id, AKIA + 16 of [A-Z2-7]; a 40-character secret of base64 text.
 ID_PREFIX = "AKIA"

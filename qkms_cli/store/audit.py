@@ -21,7 +21,7 @@ from qkms_cli.engine.digest import sha256
 from qkms_cli.errors import QkmsError
 
 if TYPE_CHECKING:
-    from qkms_cli.store.keystore import Keystore
+    from qkms_cli.store.rows import KeystoreRows as Keystore
 
 GENESIS = bytes(32)
 # Tries of an event's own transaction when a shared keystore's serialization check refuses it.

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from qkms_cli.errors import KeystoreError, KeyUnavailableException
 
 if TYPE_CHECKING:
-    from qkms_cli.store.keystore import Keystore
+    from qkms_cli.store.rows import KeystoreRows as Keystore
 
 _KIND = "key-policy"
 

@@ -9,7 +9,7 @@ from qkms_cli.engine import wrap
 from qkms_cli.errors import KeyUnavailableException
 
 if TYPE_CHECKING:
-    from qkms_cli.store.keystore import Keystore
+    from qkms_cli.store.rows import KeystoreRows as Keystore
 
 Pair = tuple[bytes, bytes]  # (public SPKI DER, private PKCS#8 DER)
 
