@@ -28,9 +28,14 @@ class ParamValidationError(QkmsError):
     code = "ParamValidation"
     exit_code = EXIT_USAGE
 
-    def __init__(self, message: str, member: str | None = None) -> None:
+    def __init__(
+        self, message: str, member: str | None = None, *, client_message: str | None = None
+    ) -> None:
         super().__init__(message)
         self.member = member
+        # message is what the API answers (AWS's ValidationException text, over HTTP too);
+        # client_message what botocore says before sending, which the CLI prints as aws-cli does.
+        self.client_message = message if client_message is None else client_message
 
 
 class CommandLineError(QkmsError):

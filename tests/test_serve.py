@@ -349,11 +349,15 @@ def test_boto3_every_operation(server: Server) -> None:
         ),
         (kms.delete_custom_key_store, "CustomKeyStoreNotFoundException", {"CustomKeyStoreId": "c"}),
         (kms.update_custom_key_store, "CustomKeyStoreNotFoundException", {"CustomKeyStoreId": "c"}),
-        (kms.replicate_key, "UnsupportedOperationException", {"KeyId": key, "ReplicaRegion": "r"}),
+        (
+            kms.replicate_key,
+            "UnsupportedOperationException",
+            {"KeyId": key, "ReplicaRegion": "eu-west-1"},
+        ),
         (
             kms.update_primary_region,
             "UnsupportedOperationException",
-            {"KeyId": key, "PrimaryRegion": "r"},
+            {"KeyId": key, "PrimaryRegion": "eu-west-1"},
         ),
     ):
         with pytest.raises(getattr(kms.exceptions, error)):

@@ -395,7 +395,7 @@ def report(exc: QkmsError) -> None:
             err=True,
         )
     elif isinstance(exc, ParamValidationError):
-        click.echo(f"Parameter validation failed:\n{exc.message}", err=True)
+        click.echo(f"Parameter validation failed:\n{exc.client_message}", err=True)
     elif isinstance(exc, KeystoreError):
         click.echo(f"qkms: keystore error: {exc.message}", err=True)
     elif isinstance(exc, CommandLineError) or exc.exit_code == EXIT_UNEXPECTED:
