@@ -1,58 +1,111 @@
-"""Grants: who may use a key for which operations, under which encryption context constraints."""
+"""Grants: who may use a key for which operations, under which encryption context constraints.
+
+Each row carries a MAC (Keystore.row_mac) over every column that decides what the grant allows:
+its id (which its tokens name), key, name, creation date, grantee, retiring principal, issuer,
+operations and constraints. A grant edited, moved or planted outside qkms is
+KeyUnavailableException wherever it is read to decide anything, never a different decision; only
+RevokeGrant removes it unread. A row with no MAC is refused too: no qkms release wrote grants
+without one, and a row planted with sqlite3 looks just the same.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
 
+from qkms_cli.errors import KeystoreError, KeyUnavailableException
+
 if TYPE_CHECKING:
-    from qkms_cli.store.keystore import Keystore
+    from qkms_cli.store.rows import KeystoreRows as Keystore
 
+_KIND = "grant"
 _COLUMNS = "grant_id, key_id, name, created, grantee, retiring, issuer, operations, constraints"
+_NAMES = tuple(_COLUMNS.split(", "))
+_SELECT = f"SELECT {_COLUMNS}, mac FROM grants"
 
 
-def _decode(row: dict[str, Any]) -> dict[str, Any]:
-    row["operations"] = json.loads(row["operations"])
-    row["constraints"] = json.loads(row["constraints"]) if row["constraints"] else None
-    return row
+def _fields(row: dict[str, Any]) -> list[object]:
+    """What a grant row's MAC covers: each column's name and its value as stored."""
+    fields: list[object] = []
+    for name in _NAMES:
+        fields += [name, row[name]]
+    return fields
+
+
+def _encode(grant: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "grant_id": grant["grant_id"],
+        "key_id": grant["key_id"],
+        "name": grant["name"],
+        "created": grant["created"],
+        "grantee": grant["grantee"],
+        "retiring": grant["retiring"],
+        "issuer": grant["issuer"],
+        "operations": json.dumps(grant["operations"]),
+        "constraints": (
+            json.dumps(grant["constraints"], sort_keys=True) if grant["constraints"] else None
+        ),
+    }
+
+
+def _altered(row: dict[str, Any]) -> KeyUnavailableException:
+    why = (
+        "has no MAC (planted outside qkms, or written by a development build before grants "
+        "were authenticated)"
+        if row.get("mac") is None
+        else "failed authentication: it was altered outside qkms"
+    )
+    return KeyUnavailableException(
+        f"The grant {row['grant_id']} on key {row['key_id']} {why}, so it allows nothing. Run "
+        "`qkms keystore verify`; remove it with `qkms grants revoke --key-id "
+        f"{row['key_id']} --grant-id {row['grant_id']}` and create it again, or restore a backup."
+    )
+
+
+def _authentic(keystore: Keystore, row: dict[str, Any]) -> bool:
+    return keystore.check_row_mac(_KIND, _fields(row), _bytes(row["mac"]))
+
+
+def _decode(keystore: Keystore, row: dict[str, Any]) -> dict[str, Any]:
+    """The grant of a row whose MAC is checked (whenever the master key is at hand, as key rows
+    and key policies are)."""
+    if keystore.master_at_hand() and not _authentic(keystore, row):
+        raise _altered(row)
+    grant = {name: row[name] for name in _NAMES}
+    grant["operations"] = json.loads(row["operations"])
+    grant["constraints"] = json.loads(row["constraints"]) if row["constraints"] else None
+    return grant
 
 
 def insert(keystore: Keystore, grant: dict[str, Any]) -> None:
+    row = _encode(grant)
     with keystore.write():
+        mac = keystore.row_mac(_KIND, _fields(row))
         keystore._exec(
-            f"INSERT INTO grants ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                grant["grant_id"],
-                grant["key_id"],
-                grant["name"],
-                grant["created"],
-                grant["grantee"],
-                grant["retiring"],
-                grant["issuer"],
-                json.dumps(grant["operations"]),
-                json.dumps(grant["constraints"], sort_keys=True) if grant["constraints"] else None,
-            ),
+            f"INSERT INTO grants ({_COLUMNS}, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*(row[name] for name in _NAMES), mac),
         )
 
 
-def get(keystore: Keystore, grant_id: str) -> dict[str, Any] | None:
-    row = keystore._one(f"SELECT {_COLUMNS} FROM grants WHERE grant_id = ?", (grant_id,))
-    return None if row is None else _decode(row)
+def get(keystore: Keystore, grant_id: str, *, checked: bool = True) -> dict[str, Any] | None:
+    """The grant, its MAC checked; unchecked only to remove it (RevokeGrant)."""
+    row = keystore._one(f"{_SELECT} WHERE grant_id = ?", (grant_id,))
+    if row is None:
+        return None
+    if not checked:
+        return {"grant_id": row["grant_id"], "key_id": row["key_id"]}
+    return _decode(keystore, row)
 
 
 def for_grantee(keystore: Keystore, key_id: str, grantee: str) -> list[dict[str, Any]]:
     """The grants on key_id whose grantee is exactly grantee."""
-    rows = keystore._all(
-        f"SELECT {_COLUMNS} FROM grants WHERE key_id = ? AND grantee = ?", (key_id, grantee)
-    )
-    return [_decode(r) for r in rows]
+    rows = keystore._all(f"{_SELECT} WHERE key_id = ? AND grantee = ?", (key_id, grantee))
+    return [_decode(keystore, r) for r in rows]
 
 
 def named(keystore: Keystore, key_id: str, name: str) -> list[dict[str, Any]]:
-    rows = keystore._all(
-        f"SELECT {_COLUMNS} FROM grants WHERE key_id = ? AND name = ?", (key_id, name)
-    )
-    return [_decode(r) for r in rows]
+    rows = keystore._all(f"{_SELECT} WHERE key_id = ? AND name = ?", (key_id, name))
+    return [_decode(keystore, r) for r in rows]
 
 
 def page(
@@ -78,13 +131,53 @@ def page(
             where.append(f"{column} = ?")
             params.append(value)
     rows = keystore._all(
-        f"SELECT {_COLUMNS} FROM grants WHERE {' AND '.join(where)} ORDER BY grant_id LIMIT ?",
-        (*params, limit),
+        f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY grant_id LIMIT ?", (*params, limit)
     )
-    return [_decode(r) for r in rows]
+    return [_decode(keystore, r) for r in rows]
 
 
 def delete(keystore: Keystore, grant_id: str) -> bool:
     with keystore.write():
         cur = keystore._exec("DELETE FROM grants WHERE grant_id = ?", (grant_id,))
     return cur.rowcount > 0
+
+
+def verify(keystore: Keystore, mac_key: bytes) -> list[str]:
+    """A problem for each grant row whose MAC does not match (for `keystore verify`)."""
+    from qkms_cli.engine import wrap
+
+    problems = []
+    for row in keystore._all(f"{_SELECT} ORDER BY key_id, grant_id"):
+        if row["mac"] is None:
+            problems.append(
+                f"key {row['key_id']}: its grant {row['grant_id']} has no MAC (planted outside "
+                "qkms, or written by a development build); revoke it and create it again"
+            )
+        elif not wrap.check_row_mac(mac_key, _KIND, _fields(row), _bytes(row["mac"])):
+            problems.append(
+                f"key {row['key_id']}: its grant {row['grant_id']} failed authentication "
+                "(altered outside qkms)"
+            )
+    return problems
+
+
+def remac(keystore: Keystore, old_mac_key: bytes, new_mac_key: bytes) -> None:
+    """Re-MAC every grant row under a new master key (inside `keystore rekey`'s transaction)."""
+    from qkms_cli.engine import wrap
+
+    for row in keystore._all(_SELECT):
+        fields = _fields(row)
+        if not wrap.check_row_mac(old_mac_key, _KIND, fields, _bytes(row["mac"])):
+            raise KeystoreError(
+                f"The grant {row['grant_id']} on key {row['key_id']} does not authenticate, so "
+                "the keystore was not rekeyed. Run `qkms keystore verify`."
+            )
+        keystore._exec(
+            "UPDATE grants SET mac = ? WHERE grant_id = ?",
+            (wrap.row_mac(new_mac_key, _KIND, fields), row["grant_id"]),
+        )
+
+
+def _bytes(value: object) -> object:
+    # PostgreSQL hands BYTEA back as memoryview.
+    return bytes(value) if isinstance(value, memoryview) else value

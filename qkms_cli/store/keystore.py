@@ -1133,6 +1133,10 @@ class Keystore:
             from qkms_cli.store import policies
 
             pool_problems += policies.verify(self, wrap.mac_key(key))
+        if self._has_table("grants"):
+            from qkms_cli.store import grants
+
+            pool_problems += grants.verify(self, wrap.mac_key(key))
         return {
             "keys": len(keys),
             "legacy": legacy,
@@ -1221,6 +1225,10 @@ class Keystore:
                 from qkms_cli.store import policies
 
                 policies.remac(self, old_mac, new_mac)
+            if self._has_table("grants"):
+                from qkms_cli.store import grants
+
+                grants.remac(self, old_mac, new_mac)
             if self._has_table("audit_events"):
                 from qkms_cli.store import audit
 
