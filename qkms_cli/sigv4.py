@@ -56,8 +56,10 @@ UNSIGNED_HEADERS = frozenset(
     }
 )
 
-# AWS's own texts for these refusals.
-MISSING_TOKEN = "Missing Authentication Token"
+# AWS's own texts for these refusals. The unsigned request's is what AWS's JSON services answer
+# (a real DynamoDB capture: HTTP 400 MissingAuthenticationTokenException); API Gateway's
+# "Missing Authentication Token" is another front end's.
+MISSING_TOKEN = "Request is missing Authentication Token"
 UNRECOGNIZED_CLIENT = "The security token included in the request is invalid."
 SIGNATURE_MISMATCH = (
     "The request signature we calculated does not match the signature you provided. "
@@ -207,7 +209,9 @@ def sign(
 # -- verifying (the server) ---------------------------------------------------------------------
 
 
-def _parse_authorization(value: str) -> dict[str, str]:
+def _parse_authorization(value: str, dated: bool) -> dict[str, str]:
+    """The header's fields; AWS's IncompleteSignatureException names every part it lacks (the
+    date headers too) and then the header as received."""
     algorithm, _, rest = value.strip().partition(" ")
     if algorithm != ALGORITHM:
         raise IncompleteSignatureException(
@@ -223,8 +227,12 @@ def _parse_authorization(value: str) -> dict[str, str]:
         for name in ("Credential", "Signature", "SignedHeaders")
         if not fields.get(name)
     ]
+    if not dated:
+        missing.append(
+            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
+        )
     if missing:
-        raise IncompleteSignatureException(" ".join(missing))
+        raise IncompleteSignatureException(" ".join([*missing, f"Authorization={value}"]))
     return fields
 
 
@@ -286,7 +294,8 @@ def verify(
     authorization = received.get("authorization")
     if not authorization:
         raise MissingAuthenticationTokenException(MISSING_TOKEN)
-    fields = _parse_authorization(authorization[0])
+    stamp_text = (received.get("x-amz-date") or received.get("date") or [""])[0]
+    fields = _parse_authorization(authorization[0], dated=bool(stamp_text))
 
     credential = fields["Credential"].split("/")
     if len(credential) != 5 or not credential[0] or credential[4] != "aws4_request":
@@ -314,11 +323,6 @@ def verify(
     if missing:
         raise InvalidSignatureException(
             f"SignedHeaders names a header the request does not carry: {missing[0]}."
-        )
-    stamp_text = (received.get("x-amz-date") or received.get("date") or [""])[0]
-    if not stamp_text:
-        raise IncompleteSignatureException(
-            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
         )
     when = _parse_timestamp(stamp_text)
     timestamp = when.strftime(TIMESTAMP_FORMAT)

@@ -146,7 +146,7 @@ def test_wrong_secret_unknown_key_and_unsigned_are_refused(
     unsigned = server.client(config=Config(signature_version=UNSIGNED))
     assert _code(unsigned.list_keys) == (
         "MissingAuthenticationTokenException",
-        "Missing Authentication Token",
+        "Request is missing Authentication Token",
     )
     # A key deleted while the server runs is refused from the next request on.
     spare = _qkms(aws_home, "access-keys", "create", "--user-name", "temp")["AccessKey"]

@@ -163,7 +163,7 @@ def test_verify_refusals_are_aws_errors() -> None:
     assert unknown.value.message == "The security token included in the request is invalid."
     with pytest.raises(MissingAuthenticationTokenException) as unsigned:
         sigv4.verify("POST", "/", "", [("Host", "h")], body, secret_for=secrets, now=WHEN)
-    assert unsigned.value.message == "Missing Authentication Token"
+    assert unsigned.value.message == "Request is missing Authentication Token"
     token = botocore_signed(body, token="tok")
     with pytest.raises(UnrecognizedClientException):
         sigv4.verify("POST", "/", "", header_pairs(token), body, secret_for=secrets, now=WHEN)
