@@ -15,6 +15,7 @@ from qkms_cli.errors import (
 )
 from qkms_cli.service import handles
 from qkms_cli.service.common import dry_run, find_key, key_arn, require_state, require_usage
+from qkms_cli.service.sealed import open_sealed
 
 if TYPE_CHECKING:
     from qkms_cli.store.keystore import Keystore
@@ -214,8 +215,6 @@ def _open_pair(
     keystore: Keystore, request: dict[str, Any], usage: str, member: str, algorithm: str
 ) -> tuple[dict[str, Any], str, bytes]:
     """Unseal a data key pair's private key for this call only: (KMS key, pair spec, PKCS#8)."""
-    from qkms_cli.service.crypto import open_sealed
-
     key, header, private = open_sealed(
         keystore, request["PrivateKeyCiphertextBlob"], request.get("EncryptionContext")
     )

@@ -20,7 +20,7 @@ from qkms_cli.errors import (
     ParamValidationError,
 )
 from qkms_cli.service import policy as policies
-from qkms_cli.service.common import find_key, key_arn
+from qkms_cli.service.common import find_key, key_arn, root_arn
 
 if TYPE_CHECKING:
     from qkms_cli.service.caller import Caller
@@ -86,10 +86,6 @@ class Access(NamedTuple):
 def partition(keystore: Keystore) -> str:
     """The keystore's ARN partition, as its key ARNs show it."""
     return key_arn(keystore, "x").split(":")[1]
-
-
-def root_arn(keystore: Keystore) -> str:
-    return f"arn:{partition(keystore)}:iam::{keystore.account_id}:root"
 
 
 def principal_arn(keystore: Keystore, caller: Caller | None) -> str:

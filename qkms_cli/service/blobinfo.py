@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from qkms_cli.engine import blob
 from qkms_cli.service import handles
 from qkms_cli.service.common import key_arn, key_material_id
-from qkms_cli.service.crypto import parse_blob
+from qkms_cli.service.sealed import parse_blob
 
 if TYPE_CHECKING:
     from qkms_cli.store.keystore import Keystore

@@ -47,6 +47,11 @@ def user_arn(keystore: Keystore, user_name: str) -> str:
     return f"arn:{keystore.partition[0]}:iam::{keystore.account_id}:user/{user_name}"
 
 
+def root_arn(keystore: Keystore) -> str:
+    """The account's root principal: `arn:<partition>:iam::<account>:root`."""
+    return f"arn:{keystore.partition[0]}:iam::{keystore.account_id}:root"
+
+
 def emulates_aws(keystore: Keystore) -> bool:
     """A keystore made with `--partition aws`: AWS's behaviour where it differs from the seed's."""
     return keystore.partition[0] == "aws"

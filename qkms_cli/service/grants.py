@@ -31,6 +31,7 @@ from qkms_cli.service.common import (
     find_key,
     key_arn,
     require_state,
+    root_arn,
     timestamp,
 )
 
@@ -153,7 +154,6 @@ def _no_service_principals(request: dict[str, Any]) -> None:
 
 @handles("CreateGrant")
 def create_grant(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
-    from qkms_cli.service.authz import root_arn
     from qkms_cli.store import grants
 
     _no_service_principals(request)
@@ -248,8 +248,6 @@ def list_grants(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
 @handles("ListRetirableGrants")
 def list_retirable_grants(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     _no_service_principals(request)
-    from qkms_cli.service.authz import root_arn
-
     # The model leaves RetiringPrincipal optional (for service principals); qkms has none, and
     # without one lists the grants the account's root may retire.
     return _page(keystore, request, retiring=request.get("RetiringPrincipal") or root_arn(keystore))

@@ -66,7 +66,7 @@ def decapsulate(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
 
 @handles("DecapsulateWithDataKeyPair")
 def decapsulate_with_data_key_pair(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
-    from qkms_cli.service.crypto import open_sealed
+    from qkms_cli.service.sealed import open_sealed
 
     key, header, private = open_sealed(
         keystore, request["PrivateKeyCiphertextBlob"], request.get("EncryptionContext")
