@@ -75,6 +75,23 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("store_backend", ["sqlite", "postgresql"], indirect=True)
 
 
+# A session's database: qkms_test_<pid of the pytest process>_<8 hex digits>.
+_SESSION_DB = re.compile(r"^qkms_test_(?P<pid>[0-9]+)_[0-9a-f]{8}$")
+# Its comment says which host's process made it: a pid means something on that host only.
+_SESSION_COMMENT = "qkms test session: host {host}, pid {pid}"
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process of that id runs on this host (another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class PostgresServer:
     """The server the postgresql cases use, and this session's database on it."""
 
@@ -85,6 +102,42 @@ class PostgresServer:
         self.dbname = f"qkms_test_{os.getpid()}_{secrets.token_hex(4)}"
         self.schemas = 0
         self.created = False
+
+    def on_this_host(self, comment: str | None) -> bool:
+        """Whether a session database was made from this host: its comment says so. One made
+        before sessions wrote the comment counts as this host's when the server is local."""
+        import socket
+
+        if comment is not None:
+            return comment.startswith(f"qkms test session: host {socket.gethostname()}, pid ")
+        from psycopg.conninfo import conninfo_to_dict
+
+        host = str(conninfo_to_dict(self.admin_url).get("host") or "")
+        return host in ("", "localhost", "127.0.0.1", "::1") or host.startswith("/")
+
+    def drop_stale(self) -> list[str]:
+        """Drop the session databases that killed test sessions left behind: only qkms_test_
+        databases, made from this host, whose pytest process is no longer alive here."""
+        import psycopg
+
+        dropped = []
+        with self.admin() as conn:
+            found = conn.execute(
+                "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+                "WHERE datname LIKE 'qkms\\_test\\_%'"
+            ).fetchall()
+            for name, comment in found:
+                match = _SESSION_DB.match(name)
+                if match is None or name == self.dbname or not self.on_this_host(comment):
+                    continue
+                if pid_alive(int(match["pid"])):
+                    continue
+                try:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                except psycopg.Error:
+                    continue  # another session starting meanwhile dropped it, or may not
+                dropped.append(name)
+        return dropped
 
     def admin(self) -> Any:
         import psycopg
@@ -103,8 +156,18 @@ class PostgresServer:
     def new_schema(self) -> str:
         """A fresh, empty schema in the session's database: a keystore of its own."""
         if not self.created:
+            import socket
+
+            from psycopg import sql
+
+            comment = _SESSION_COMMENT.format(host=socket.gethostname(), pid=os.getpid())
             with self.admin() as conn:
                 conn.execute(f'CREATE DATABASE "{self.dbname}"')
+                conn.execute(
+                    sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                        sql.Identifier(self.dbname), sql.Literal(comment)
+                    )
+                )
             self.created = True
         self.schemas += 1
         name = f"t{self.schemas}"
@@ -143,6 +206,7 @@ def postgres_server(request: pytest.FixtureRequest) -> Any:
         reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
         yield f"no PostgreSQL server at {url} ({reason})"
         return
+    server.drop_stale()
     try:
         yield server
     finally:
