@@ -161,12 +161,14 @@ def _bash_assoc(name: str, mapping: dict[str, list[str]] | dict[str, str]) -> st
 
 _BASH_BODY = r"""
 _qkms_words() {
-    # Key ids and alias names from the keystore the command line names (--home), else the default.
-    local home="" i
+    # Key ids and alias names from the keystore the command line names (--home, --store), else
+    # the default.
+    local home="" store="" i
     for ((i = 1; i < ${#words[@]}; i++)); do
         [[ ${words[i]} == --home ]] && home=${words[i + 1]}
+        [[ ${words[i]} == --store ]] && store=${words[i + 1]}
     done
-    command qkms ${home:+--home "$home"} __complete-keys "$@" 2>/dev/null
+    command qkms ${home:+--home "$home"} ${store:+--store "$store"} __complete-keys "$@" 2>/dev/null
 }
 
 _qkms_blob() {
@@ -282,11 +284,12 @@ def _zsh_assoc(name: str, mapping: dict[str, list[str]] | dict[str, str]) -> str
 
 _ZSH_BODY = r"""
 _qkms_words() {
-    local home="" i
+    local home="" store="" i
     for ((i = 2; i < ${#words}; i++)); do
         [[ ${words[i]} == --home ]] && home=${words[i+1]}
+        [[ ${words[i]} == --store ]] && store=${words[i+1]}
     done
-    command qkms ${home:+--home "$home"} __complete-keys "$@" 2>/dev/null
+    command qkms ${home:+--home "$home"} ${store:+--store "$store"} __complete-keys "$@" 2>/dev/null
 }
 
 _qkms_described() {
@@ -386,12 +389,16 @@ _FISH_BODY = r"""
 function __qkms_words
     set -l tokens (commandline -opc)
     set -l home
+    set -l store
     for i in (seq (count $tokens))
         if test "$tokens[$i]" = --home; and test $i -lt (count $tokens)
             set home --home $tokens[(math $i + 1)]
         end
+        if test "$tokens[$i]" = --store; and test $i -lt (count $tokens)
+            set store --store $tokens[(math $i + 1)]
+        end
     end
-    command qkms $home __complete-keys $argv 2>/dev/null
+    command qkms $home $store __complete-keys $argv 2>/dev/null
 end
 
 function __qkms_complete

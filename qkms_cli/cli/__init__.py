@@ -55,6 +55,10 @@ EXTRA_COMMANDS: dict[str, tuple[str, str]] = {
 
 _GLOBAL_HELP = {
     "home": "Keystore directory (default: $QKMS_HOME, else the platform config dir).",
+    "store": "A shared keystore in PostgreSQL instead of the home's (default: $QKMS_STORE), e.g. "
+    "qkms --store postgresql://127.0.0.1:5432/qkms keystore info. Beats $QKMS_STORE (as --home "
+    "does); not with --home. Keep a password in PGPASSWORD or ~/.pgpass, not in the URL: other "
+    "users of the machine can read command lines.",
     "output": "Output format: json (default, or $QKMS_OUTPUT), text, table, yaml, yaml-stream or "
     "off (print nothing; --*-out files are still written).",
     "query": "JMESPath expression applied to the response, e.g. KeyMetadata.KeyId.",
@@ -84,6 +88,7 @@ _GLOBAL_HELP = {
 # Every global option's parameter name, in the order of global_options().
 GLOBAL_NAMES = (
     "home",
+    "store",
     "output",
     "query",
     "debug",
@@ -110,6 +115,7 @@ def global_options() -> list[click.Option]:
     h = _GLOBAL_HELP
     return [
         click.Option(["--home"], metavar="DIR", help=h["home"]),
+        click.Option(["--store"], metavar="URL", help=h["store"]),
         click.Option(["--output"], metavar="FORMAT", help=h["output"]),
         click.Option(["--query"], metavar="JMESPATH", help=h["query"]),
         click.Option(["--debug"], is_flag=True, default=None, help=h["debug"]),

@@ -6,7 +6,7 @@ import os
 import sys
 from typing import IO, Any
 
-from qkms_cli.errors import ParamValidationError, QkmsError
+from qkms_cli.errors import CommandLineError, KeystoreError, ParamValidationError, QkmsError
 
 
 class App:
@@ -21,6 +21,8 @@ class App:
         debug: bool = False,
     ) -> None:
         self.home = home
+        # --store: a shared (PostgreSQL) keystore's URL; see store_url.
+        self.store: str | None = None
         self.output = output
         self.query = query
         self.debug = debug
@@ -66,11 +68,13 @@ class App:
         QKMS_HOME does not pass unnoticed.
         """
         if self._keystore is None:
-            from qkms_cli import service
             from qkms_cli.cli.prompt import ask_passphrase
+            from qkms_cli.service.opening import open_keystore
 
             # A passphrase keystore asks on a terminal, and only when a secret is touched.
-            store = service.open_keystore(self.home, prompt=ask_passphrase, create=create)
+            store = open_keystore(
+                self.home, store_url=self.store_url, prompt=ask_passphrase, create=create
+            )
             self._keystore = store
             if getattr(store, "created", False):
                 from qkms_cli.service import debuginfo
@@ -80,6 +84,24 @@ class App:
                     f"(master key mode {debuginfo.master_mode(store)})\n"
                 )
         return self._keystore
+
+    @property
+    def store_url(self) -> str | None:
+        """The keystore the command line names, for the service: --store's URL; "" when --home
+        names a home (a flag beats $QKMS_STORE, as --home beats $QKMS_HOME); None when neither
+        is given and the environment decides. Never echoed: the URL may hold a password."""
+        if self.store is not None and self.home is not None:
+            raise CommandLineError(
+                "qkms: --home and --store each name a keystore; give one of them."
+            )
+        if self.store is not None:
+            if not self.store.strip():
+                raise KeystoreError(
+                    "--store names a shared keystore as postgresql://USER@HOST:PORT/DB; "
+                    "it is empty."
+                )
+            return self.store
+        return "" if self.home is not None else None
 
     @property
     def endpoint(self) -> str | None:

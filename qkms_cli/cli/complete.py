@@ -27,20 +27,27 @@ MAX_ALIASES = 1000
     ),
 )
 @click.option("--home", metavar="DIR", help="Keystore directory, as for every command.")
+@click.option("--store", metavar="URL", help="A shared keystore, as for every command.")
 @click.option("--aliases-only", is_flag=True, help="Only alias names (for --alias-name).")
 @click.pass_context
-def complete_keys(ctx: click.Context, home: str | None, aliases_only: bool) -> None:
+def complete_keys(
+    ctx: click.Context, home: str | None, store: str | None, aliases_only: bool
+) -> None:
     import os
 
     from qkms_cli import service
     from qkms_cli.cli import app_of
     from qkms_cli.errors import QkmsError
+    from qkms_cli.service import opening
 
     if os.environ.get("QKMS_ENDPOINT_URL"):
         return  # the keys are the endpoint's, not this keystore's: offer none rather than wrong ones
     words: list[str] = []
+    app = app_of(ctx)
+    app.update(home=home, store=store)
     try:
-        keystore = service.open_keystore(home or app_of(ctx).home, create=False)
+        # No prompt: a passphrase keystore lists its keys and aliases without one.
+        keystore = opening.open_keystore(app.home, store_url=app.store_url, create=False)
     except QkmsError:
         return
     try:

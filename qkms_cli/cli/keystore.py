@@ -107,6 +107,7 @@ def init(
 
     return admin.init(
         app.home,
+        store_url=app.store_url,
         mode=mode,
         passphrase_file=passphrase_file,
         account_id=account_id,
@@ -127,7 +128,7 @@ def init(
 def info(app: App) -> Any:
     from qkms_cli.service import admin
 
-    return admin.info(app.home)
+    return admin.info(app.home, store_url=app.store_url)
 
 
 @_command(
@@ -139,7 +140,7 @@ def info(app: App) -> Any:
 def verify(app: App) -> Any:
     from qkms_cli.service import admin
 
-    return admin.verify(app.home, ask=ask_secret)
+    return admin.verify(app.home, ask=ask_secret, store_url=app.store_url)
 
 
 @_command(
@@ -168,6 +169,7 @@ def rekey(
 
     return admin.rekey(
         app.home,
+        store_url=app.store_url,
         to=to,
         new_passphrase_file=new_passphrase_file,
         ask=lambda question, confirm: ask_secret(
@@ -191,7 +193,9 @@ def rekey(
 def backup(app: App, path: str, with_master_key: bool, force: bool) -> Any:
     from qkms_cli.service import admin
 
-    return admin.backup(app.home, path, with_master_key=with_master_key, force=force)
+    return admin.backup(
+        app.home, path, with_master_key=with_master_key, force=force, store_url=app.store_url
+    )
 
 
 @_command(
@@ -208,7 +212,13 @@ def backup(app: App, path: str, with_master_key: bool, force: bool) -> Any:
 def restore(app: App, path: str, master_key_file: str | None, force: bool) -> Any:
     from qkms_cli.service import admin
 
-    return admin.restore(app.home, path, master_key_file=master_key_file, force=force)
+    return admin.restore(
+        app.home,
+        path,
+        master_key_file=master_key_file,
+        force=force,
+        store_url=app.store_url,
+    )
 
 
 @_command(
@@ -234,4 +244,6 @@ def seed(app: App, path: str) -> Any:
     from qkms_cli.cli.params import read_text_file
     from qkms_cli.service import seeding
 
-    return seeding.seed_home(app.home, read_text_file(path, "FILE"), ask=ask_secret)
+    return seeding.seed_home(
+        app.home, read_text_file(path, "FILE"), ask=ask_secret, store_url=app.store_url
+    )

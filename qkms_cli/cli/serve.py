@@ -88,6 +88,13 @@ def _cores() -> int:
     help="Keystore directory (default: $QKMS_HOME, else the platform config dir).",
 )
 @click.option(
+    "--store",
+    metavar="URL",
+    help="Serve a shared keystore in PostgreSQL (default: $QKMS_STORE), e.g. qkms serve --store "
+    "postgresql://127.0.0.1:5432/qkms --port 4599; any number of replicas may serve one. Beats "
+    "$QKMS_STORE; not with --home. Keep a password in PGPASSWORD or ~/.pgpass, not in the URL.",
+)
+@click.option(
     "--seed",
     "seed_file",
     metavar="FILE",
@@ -100,6 +107,8 @@ def serve(**options: Any) -> None:
     from qkms_cli.cli import app_of
 
     app = app_of(click.get_current_context())
+    app.update(home=options["home"], store=options["store"])
+    store_url = app.store_url
     config = {
         "host": options["host"],
         "port": options["port"],
@@ -110,14 +119,14 @@ def serve(**options: Any) -> None:
         "allow_reset": options["allow_reset"],
         "client_timeout": options["client_timeout"],
         "threads": options["threads"],
-        "home": options["home"] or app.home,
+        "home": app.home,
     }
     if options["seed_file"]:
         from qkms_cli.cli.params import read_text_file
         from qkms_cli.service import seeding
 
         text = read_text_file(options["seed_file"], "--seed")
-        seeded = seeding.seed_home(config["home"], text)
+        seeded = seeding.seed_home(config["home"], text, store_url=store_url)
         click.echo(
             f"qkms: seeded {len(seeded['KeysCreated'])} keys and "
             f"{len(seeded['AliasesCreated'])} aliases from {options['seed_file']} "
@@ -125,6 +134,15 @@ def serve(**options: Any) -> None:
             err=True,
         )
     os.environ["QKMS_SERVE_CONFIG"] = json.dumps(config)
+    # The server and its workers read the shared keystore's URL from the environment, as they
+    # read a passphrase: never from argv or the config, where a password in it would show.
+    if store_url:
+        from qkms_cli.service.opening import check_store_url
+
+        check_store_url(store_url)  # here, where the message can name --store
+        os.environ["QKMS_STORE"] = store_url
+    elif store_url == "":
+        os.environ.pop("QKMS_STORE", None)  # --home beats $QKMS_STORE
     sys.stdout.flush()
     sys.stderr.flush()
     # The server runs as its own program (the CLI never imports it): this process becomes it,

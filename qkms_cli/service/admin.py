@@ -104,6 +104,7 @@ def _partition(partition: str | None, region: str | None) -> tuple[str, str | No
 def init(
     home: str | None,
     *,
+    store_url: str | None = None,
     mode: str | None = None,
     passphrase_file: str | None = None,
     account_id: str | None = None,
@@ -146,7 +147,14 @@ def init(
         new = master.NewMaster(mode, raw_key=creds.raw_key())
     else:
         new = master.NewMaster(mode)
-    store = Keystore.open(home, new=new, account_id=account_id, credentials=creds, partition=arns)
+    store = Keystore.open(
+        home,
+        new=new,
+        account_id=account_id,
+        credentials=creds,
+        partition=arns,
+        store=store_url,
+    )
     try:
         if not store.created:
             raise KeystoreError(
@@ -158,9 +166,9 @@ def init(
         store.close()
 
 
-def info(home: str | None) -> dict[str, Any]:
+def info(home: str | None, *, store_url: str | None = None) -> dict[str, Any]:
     """What the keystore is and holds; reads no secret, so it needs no passphrase."""
-    store = Keystore.open(home, create=False)
+    store = Keystore.open(home, create=False, store=store_url)
     try:
         out = _describe(store)
         created = store.meta("created")
@@ -179,9 +187,11 @@ def info(home: str | None) -> dict[str, Any]:
         store.close()
 
 
-def verify(home: str | None, *, ask: Ask | None = None) -> dict[str, Any]:
+def verify(
+    home: str | None, *, ask: Ask | None = None, store_url: str | None = None
+) -> dict[str, Any]:
     """SQLite's integrity check and every secret authenticated; KeystoreError listing failures."""
-    store = Keystore.open(home, create=False, credentials=_credentials(ask))
+    store = Keystore.open(home, create=False, credentials=_credentials(ask), store=store_url)
     try:
         found = store.verify()
     finally:
@@ -212,6 +222,7 @@ def verify(home: str | None, *, ask: Ask | None = None) -> dict[str, Any]:
 def rekey(
     home: str | None,
     *,
+    store_url: str | None = None,
     to: str | None = None,
     new_passphrase_file: str | None = None,
     ask: Ask | None = None,
@@ -222,7 +233,7 @@ def rekey(
     A new passphrase is stretched with Argon2id, so rekeying a keystore made with scrypt (to
     the same passphrase or another) moves it to Argon2id.
     """
-    store = Keystore.open(home, create=False, credentials=_credentials(ask))
+    store = Keystore.open(home, create=False, credentials=_credentials(ask), store=store_url)
     try:
         store.master_key()  # the current secret first: nothing new is asked for before it opens
         target = to or str(store.meta("master_mode"))
@@ -267,12 +278,17 @@ def rekey(
 
 
 def backup(
-    home: str | None, dest: str, *, with_master_key: bool = False, force: bool = False
+    home: str | None,
+    dest: str,
+    *,
+    with_master_key: bool = False,
+    force: bool = False,
+    store_url: str | None = None,
 ) -> dict[str, Any]:
     """An online, consistent, still encrypted copy of the keystore."""
     from qkms_cli.store import backup as copies
 
-    store = Keystore.open(home, create=False)
+    store = Keystore.open(home, create=False, store=store_url)
     try:
         done = copies.backup(
             store, _path(dest, "PATH"), with_master_key=with_master_key, force=force
@@ -308,6 +324,7 @@ def restore(
     home: str | None,
     source: str,
     *,
+    store_url: str | None = None,
     master_key_file: str | None = None,
     force: bool = False,
 ) -> dict[str, Any]:
@@ -319,6 +336,7 @@ def restore(
         _path(source, "PATH"),
         master_key_file=_path(master_key_file, "--master-key-file") if master_key_file else None,
         force=force,
+        store=store_url,
     )
     return {
         "Path": str(done["path"]),

@@ -420,12 +420,15 @@ def seed_text(keystore: Keystore, text: str) -> dict[str, Any]:
     return apply(keystore, keys, aliases)
 
 
-def seed_home(home: str | None, text: str, *, ask: Any = None) -> dict[str, Any]:
-    """`qkms keystore seed FILE`: seed the keystore of home, making it on first use."""
-    from qkms_cli.service import open_keystore
+def seed_home(
+    home: str | None, text: str, *, ask: Any = None, store_url: str | None = None
+) -> dict[str, Any]:
+    """`qkms keystore seed FILE`: seed the keystore of home (or of store_url, as
+    service.opening takes it), making it on first use."""
+    from qkms_cli.service.opening import open_keystore
 
     prompt = None if ask is None else (lambda question: ask(question, False))
-    store = open_keystore(home, prompt=prompt)
+    store = open_keystore(home, store_url=store_url, prompt=prompt)
     try:
         return seed_text(store, text)
     finally:

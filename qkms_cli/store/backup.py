@@ -21,6 +21,7 @@ from qkms_cli.store.keystore import (
     opens_verifier,
     prepare_home,
     read_key_file,
+    shared_url,
     write_key_file,
 )
 from qkms_cli.store.migrations import SCHEMA_VERSION
@@ -158,8 +159,10 @@ def restore(
     *,
     master_key_file: Path | None,
     force: bool,
+    store: str | None = None,
 ) -> dict[str, Any]:
-    """Copy a backup into home through SQLite's backup API, with its master key if it has one.
+    """Copy a backup into home through SQLite's backup API, with its master key if it has one;
+    into the shared keystore store (else QKMS_STORE) names instead, as Keystore.open reads it.
 
     A home that already holds keys is replaced only with force. For a key-file backup the key
     comes from master_key_file, else SOURCE.master.key, else the home's own master.key, and it
@@ -171,8 +174,8 @@ def restore(
         found = _inspect(src, source)
         meta = found["meta"]
         mode = str(meta["master_mode"])
-        shared = os.environ.get("QKMS_STORE")
-        if shared:
+        shared = shared_url(store)
+        if shared is not None:
             return _restore_shared(shared, source, src, found, force=force)
         path = prepare_home(home)
         if source.resolve().parent == path.resolve():
@@ -226,7 +229,12 @@ def restore(
 
 
 def _restore_shared(
-    url: str, source: Path, src: sqlite3.Connection, found: dict[str, Any], *, force: bool
+    shared: tuple[str, str],
+    source: Path,
+    src: sqlite3.Connection,
+    found: dict[str, Any],
+    *,
+    force: bool,
 ) -> dict[str, Any]:
     """A backup's rows into the shared keystore at url, in one transaction (no pooled pairs)."""
     from qkms_cli.store import sqlite, transfer
@@ -241,7 +249,7 @@ def _restore_shared(
             "external, or --to passphrase), back that up, and restore the new backup."
         )
     version = found["version"]
-    target = open_shared(url, _busy_timeout())
+    target = open_shared(shared[0], _busy_timeout(), shared[1])
     try:
         with target.transaction(lock=True):
             existing = target.schema_version()

@@ -191,24 +191,47 @@ def material_aad(key_id: str, version: int, key_spec: str, row: Mapping[str, Any
     )
 
 
-def open_shared(url: str, timeout: float) -> Database:
-    """The database of a shared keystore named by QKMS_STORE (a postgresql:// URL)."""
+def shared_url(store: str | None) -> tuple[str, str] | None:
+    """The shared keystore a command names, and what named it: store (--store) when given,
+    else QKMS_STORE; store="" names none (the home, whatever QKMS_STORE says)."""
+    if store is not None:
+        return (store, "--store") if store else None
+    env = os.environ.get("QKMS_STORE")
+    return (env, "QKMS_STORE") if env else None
+
+
+def open_shared(url: str, timeout: float, source: str = "QKMS_STORE") -> Database:
+    """The database of a shared keystore named by source (--store or QKMS_STORE): a
+    postgresql:// URL. Nothing of the URL but its scheme, host, port and database is ever
+    said back: it may hold a password."""
+    from qkms_cli.store import postgres
+
+    check_shared(url, source)
+    return postgres.Database(url, timeout)
+
+
+def check_shared(url: str, source: str) -> None:
+    """KeystoreError unless url is a postgresql:// URL libpq can read, psycopg installed."""
     from qkms_cli.store import postgres
 
     if not postgres.is_url(url):
-        scheme = url.split(":", 1)[0] if ":" in url else url[:20]
+        import re
+
+        scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]{0,19}(?=://)", url)
+        what = f"{scheme[0]}:// is not one" if scheme else "this is not such a URL"
+        unset = "Unset it" if source == "QKMS_STORE" else "Leave --store out"
         raise KeystoreError(
-            "QKMS_STORE names a shared keystore as postgresql://USER@HOST/DB; "
-            f"{scheme!r} is not one. Unset it for the keystore in the home."
+            f"{source} names a shared keystore as postgresql://USER@HOST:PORT/DB; {what}. "
+            f"{unset} for the keystore in the home."
         )
     try:
         import psycopg  # noqa: F401
     except ImportError:
         raise KeystoreError(
-            "QKMS_STORE names a PostgreSQL keystore, but psycopg is not installed: "
+            f"{source} names a PostgreSQL keystore, but psycopg is not installed: "
             "pip install 'qkms[postgresql]'."
         ) from None
-    return postgres.Database(url, timeout)
+    postgres.check_url(url)
 
 
 class Keystore:
@@ -271,7 +294,8 @@ class Keystore:
     ) -> Keystore:
         """Open (creating on first use unless create is False) the keystore in home.
 
-        store (else QKMS_STORE) names a shared keystore instead: postgresql://...
+        store (else QKMS_STORE) names a shared keystore instead: postgresql://...; store=""
+        names none, whatever QKMS_STORE says (the CLI's --home beats QKMS_STORE).
 
         A new keystore gets its master key as `new` says, else as the environment says
         (QKMS_MASTER_KEY, QKMS_PASSPHRASE, else a random master.key). Keys whose deletion is
@@ -280,9 +304,10 @@ class Keystore:
         harden_process()
         if timeout is None:
             timeout = _busy_timeout()
-        url = store if store is not None else os.environ.get("QKMS_STORE")
-        if url:
-            shared_db = open_shared(url, timeout)
+        named = shared_url(store)
+        if named is not None:
+            url, source = named
+            shared_db = open_shared(url, timeout, source)
             shared = cls(None, shared_db, clock or time.time, timeout, credentials)
             shared._new, shared._new_account_id = new, account_id
             if partition is not None:

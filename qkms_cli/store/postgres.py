@@ -44,6 +44,32 @@ def is_url(text: str | None) -> bool:
     return bool(text) and str(text).startswith(SCHEMES)
 
 
+def check_url(url: str) -> None:
+    """KeystoreError for a URL libpq cannot read, saying why without quoting any of it (libpq's
+    message quotes the part it choked on, which may be the password)."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        conninfo_to_dict(url)
+    except psycopg.Error as exc:
+        why = re.sub(r'"[^"]*"?', '"..."', reason(exc))
+        raise KeystoreError(
+            f"The shared keystore's URL is not one PostgreSQL can read ({why}). Write it as "
+            "postgresql://USER@HOST:PORT/DBNAME?PARAM=VALUE, with special characters "
+            "percent-encoded; keep a password in PGPASSWORD or ~/.pgpass."
+        ) from None
+
+
+def _password(url: str) -> str | None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        return conninfo_to_dict(url).get("password") or None
+    except Exception:
+        return None
+
+
 def describe(url: str) -> str:
     """The store for messages: postgresql://host:port/dbname, never a user's password."""
     from psycopg.conninfo import conninfo_to_dict
@@ -311,9 +337,11 @@ class Database:
     def __init__(self, url: str, timeout: float, *, pooled: bool | None = None) -> None:
         import psycopg
 
+        check_url(url)
         self.url = url
         self.location = describe(url)
         self.timeout = timeout
+        self._secret = _password(url)
         self._owner = threading.get_ident()
         self._local = threading.local()
         self._own: Any = None
@@ -332,7 +360,12 @@ class Database:
     # -- connections ---------------------------------------------------------------------------
 
     def _error(self, exc: Exception) -> Exception:
-        return translate_error(exc, self.location, self.timeout)
+        error = translate_error(exc, self.location, self.timeout)
+        message = getattr(error, "message", "")
+        if self._secret and self._secret in message:  # libpq never says it; make sure
+            error.args = (message.replace(self._secret, "********"),)
+            error.message = error.args[0]  # type: ignore[attr-defined]
+        return error
 
     @property
     def in_transaction(self) -> bool:
