@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from qkms_cli.store.keystore import Keystore
 
 EVENT_VERSION = "1.08"
+# The principal column of a request refused before its sender was known (no or a bad signature).
+ANONYMOUS = "anonymous"
 EVENT_SOURCE = "kms.amazonaws.com"
 # Request members an event keeps, with CloudTrail's lowerCamel names. Anything else (Plaintext,
 # CiphertextBlob, Message, Signature, Mac, GrantToken(s), PrivateKeyCiphertextBlob, ...) is
@@ -234,12 +236,18 @@ def record(
     *,
     response: dict[str, Any] | None = None,
     error: QkmsError | None = None,
+    anonymous: bool = False,
 ) -> None:
-    """Write the call's event: in the caller's transaction when there is one, else in its own."""
+    """Write the call's event: in the caller's transaction when there is one, else in its own.
+
+    anonymous: the server refused the request before it knew who sent it (no or a bad
+    signature); the event says so instead of naming the caller's claimed principal."""
     from qkms_cli.service.authz import principal_arn, root_arn, user_name
     from qkms_cli.store import audit
 
-    if access is not None:
+    if anonymous:
+        principal = ANONYMOUS
+    elif access is not None:
         principal = access.principal
     else:
         try:
@@ -253,12 +261,15 @@ def record(
         key_ids.append(created["KeyId"])
     account = keystore.account_id
     name = user_name(principal)
-    identity: dict[str, Any] = {
-        "type": "Root" if principal.endswith(":root") else "IAMUser",
-        "principalId": name or account,
-        "arn": principal,
-        "accountId": account,
-    }
+    if anonymous:
+        identity: dict[str, Any] = {"type": "Unknown", "accountId": account}
+    else:
+        identity = {
+            "type": "Root" if principal.endswith(":root") else "IAMUser",
+            "principalId": name or account,
+            "arn": principal,
+            "accountId": account,
+        }
     if caller is not None and caller.access_key_id:
         identity["accessKeyId"] = caller.access_key_id
     if name:
@@ -275,7 +286,7 @@ def record(
         or f"qkms-cli/{__version__}",
         "requestParameters": request_parameters(request),
         "responseElements": _response_elements(op, response) if error is None else None,
-        "requestID": _uuid(),
+        "requestID": (caller.request_id if caller is not None else None) or _uuid(),
         "eventID": _uuid(),
         "readOnly": _read_only(op),
         "resources": [
@@ -303,7 +314,9 @@ def record(
         "error_code": event.get("errorCode"),
         "used": error is None and op in CRYPTOGRAPHIC,
     }
-    audit.append(keystore, columns, text.encode("utf-8"), _seal_key(keystore))
+    audit.append(
+        keystore, columns, text.encode("utf-8"), _seal_key(keystore), required=error is None
+    )
 
 
 def _storable(text: str) -> str:
@@ -316,9 +329,18 @@ def _seal_key(keystore: Keystore) -> bytes | None:
     master = getattr(keystore, "_master", None)
     if not isinstance(master, bytes):
         return None
-    from qkms_cli.store import audit
+    global _SEAL_KEY
+    cached = _SEAL_KEY
+    if cached is None or cached[0] != master:
+        from qkms_cli.store import audit
 
-    return audit.audit_key(master)
+        cached = _SEAL_KEY = (master, audit.audit_key(master))
+    return cached[1]
+
+
+# The last master key seen and its seal key (HKDF): derived once a process, not once a call.
+# One slot, so a rekeyed keystore's old master key is not kept here.
+_SEAL_KEY: tuple[bytes, bytes] | None = None
 
 
 def _region(keystore: Keystore) -> str:

@@ -18,3 +18,5 @@ class Caller(NamedTuple):
     user_agent: str | None = None
     # "cli" for the local command line, "http" for `qkms serve`.
     via: str = "cli"
+    # The server's x-amzn-RequestId for the call, so its audit event carries the same requestID.
+    request_id: str | None = None

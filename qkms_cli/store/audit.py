@@ -10,11 +10,14 @@ it; events written by calls that never needed the master key (a passphrase keyst
 
 from __future__ import annotations
 
+import contextlib
 import random
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from qkms_cli.engine.digest import sha256
@@ -69,63 +72,162 @@ def seal_ok(key: bytes, seq: int, digest: bytes, tag: bytes) -> bool:
 
 
 class _Pending:
-    """One thread's event waiting for the group's transaction."""
+    """One event waiting for the writer thread's next transaction."""
 
-    __slots__ = ("columns", "done", "error", "key", "record", "result")
+    __slots__ = ("columns", "future", "key", "record")
 
     def __init__(self, columns: dict[str, Any], record: bytes, key: bytes | None) -> None:
         self.columns, self.record, self.key = columns, record, key
-        self.done = False
-        self.result: tuple[int, bytes] | None = None
-        self.error: BaseException | None = None
+        self.future: Future[tuple[int, bytes]] = Future()
 
 
-# Group commit: the threads of one process (a `qkms serve` worker) queue their events here and
-# whichever holds _WRITER writes every queued one in one transaction, so N calls in flight cost
-# one write transaction, not N fighting for SQLite's lock. A call returns only once its own event
-# is committed, as before.
-_QUEUE: list[_Pending] = []
-_QUEUE_LOCK = threading.Lock()
-_WRITER = threading.Lock()
+class Writer:
+    """The thread that appends a `qkms serve` worker's events, many to a transaction.
+
+    Calls hand their events over and wait for them (or, on the event loop, await them: see
+    deferring()); whatever queued while one transaction ran goes in the next, so N calls in
+    flight cost one write transaction, not N fighting for the keystore's write lock, and the
+    threads serving requests never wait in SQLite's busy handler themselves. A call still answers
+    only once its own event is committed.
+    """
+
+    def __init__(self, open_keystore: Callable[[], Keystore]) -> None:
+        self._open = open_keystore
+        self._queue: list[_Pending] = []
+        self._ready = threading.Condition()
+        self._closing = False
+        self._thread = threading.Thread(target=self._loop, name="qkms-audit", daemon=True)
+        self._keystore: Keystore | None = None
+        self._opened = threading.Event()
+        self._failed: BaseException | None = None
+
+    def start(self) -> None:
+        """Start the thread, which opens its own keystore connection (SQLite's belong to the
+        thread that opens them); an error opening it is raised here."""
+        self._thread.start()
+        self._opened.wait()
+        if self._failed is not None:
+            raise self._failed
+
+    def submit(self, columns: dict[str, Any], record: bytes, key: bytes | None) -> Future:
+        pending = _Pending(columns, record, key)
+        with self._ready:
+            if self._closing:
+                raise QkmsError("The audit trail's writer has stopped.")
+            self._queue.append(pending)
+            self._ready.notify()
+        return pending.future
+
+    def close(self) -> None:
+        """Write what is queued, then stop."""
+        with self._ready:
+            self._closing = True
+            self._ready.notify()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _loop(self) -> None:
+        try:
+            self._keystore = self._open()
+        except BaseException as exc:
+            self._failed = exc
+            return
+        finally:
+            self._opened.set()
+        try:
+            self._serve()
+        finally:
+            self._keystore.close()
+            self._keystore = None
+
+    def _serve(self) -> None:
+        while True:
+            with self._ready:
+                while not self._queue and not self._closing:
+                    self._ready.wait()
+                batch, self._queue = self._queue, []
+                if not batch and self._closing:
+                    return
+            try:
+                assert self._keystore is not None
+                results = _append_batch(self._keystore, batch)
+            except BaseException as exc:  # each waiting call reports it as its own failure
+                for pending in batch:
+                    pending.future.set_exception(exc)
+            else:
+                for pending, result in zip(batch, results):
+                    pending.future.set_result(result)
+
+
+_WRITER: Writer | None = None
+# Set by the server around a call it runs on its event loop: the futures of the call's events
+# go here, (future, required), for the server to await before it answers.
+_DEFERRED: ContextVar[list[tuple[Future, bool]] | None] = ContextVar(
+    "qkms_audit_deferred", default=None
+)
+
+
+def start_writer(open_keystore: Callable[[], Keystore]) -> Writer:
+    """Give this process a writer thread; every later append outside a transaction goes to it."""
+    global _WRITER
+    writer = Writer(open_keystore)
+    writer.start()
+    _WRITER = writer
+    return writer
+
+
+def stop_writer() -> None:
+    global _WRITER
+    writer, _WRITER = _WRITER, None
+    if writer is not None:
+        writer.close()
+
+
+@contextlib.contextmanager
+def deferring(into: list[tuple[Future, bool]]) -> Iterator[None]:
+    """Within: appends hand their events to the writer and return at once, leaving the futures
+    in `into` (with whether the call's answer depends on it) for the caller to await."""
+    token = _DEFERRED.set(into)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
 
 
 def append(
-    keystore: Keystore, columns: dict[str, Any], record: bytes, key: bytes | None
-) -> tuple[int, bytes]:
-    """Add one event at the head of the chain, sealed when key is given: (seq, link).
+    keystore: Keystore,
+    columns: dict[str, Any],
+    record: bytes,
+    key: bytes | None,
+    *,
+    required: bool = True,
+) -> None:
+    """Add one event at the head of the chain, sealed when key is given.
 
-    Inside the call's own transaction when there is one. Else in one of its own, taken straight
-    from the database (a read-only call never derives a passphrase for its event) under the
-    writers' lock, so that events of parallel calls queue for the chain's head instead of
-    racing for it (a shared PostgreSQL keystore); a race lost anyway is run again. Events of
-    this process's other threads waiting meanwhile go in the same transaction (_QUEUE)."""
+    Inside the call's own transaction when there is one. Else by the process's writer thread
+    when it has one (a server), or else in a transaction of its own, taken straight from the
+    database (a read-only call never derives a passphrase for its event) under the writers'
+    lock, so that events of parallel processes queue for the chain's head instead of racing for
+    it (a shared PostgreSQL keystore); a race lost anyway is run again. `required`: whether the
+    call's answer depends on the event (a failed call's event does not hide its error)."""
     if keystore._db.in_transaction:
-        return _append(keystore, columns, record, key)
-    mine = _Pending(columns, record, key)
-    with _QUEUE_LOCK:
-        _QUEUE.append(mine)
-    with _WRITER:
-        if not mine.done:
-            with _QUEUE_LOCK:
-                batch = _QUEUE[:]
-                _QUEUE.clear()
-            try:
-                results = _append_batch(keystore, batch)
-                for pending, result in zip(batch, results):
-                    pending.result = result
-            except BaseException as exc:
-                for pending in batch:
-                    pending.error = exc
-            finally:
-                for pending in batch:
-                    pending.done = True
-    if mine.error is not None:
-        raise mine.error
-    assert mine.result is not None
-    return mine.result
+        _append(keystore, columns, record, key)
+        return
+    writer = _WRITER
+    if writer is None:
+        _append_batch(keystore, [_Pending(columns, record, key)])
+        return
+    future = writer.submit(columns, record, key)
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        deferred.append((future, required))
+    else:
+        future.result()
 
 
 def _append_batch(keystore: Keystore, batch: list[_Pending]) -> list[tuple[int, bytes]]:
+    """The batch's events in one transaction under the writers' lock, tried again when a shared
+    keystore's serialization check refuses it."""
     for attempt in range(_ATTEMPTS):
         try:
             with keystore._db.transaction(exclusive=True, lock=True):

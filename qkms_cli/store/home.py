@@ -176,6 +176,18 @@ def create_private(path: Path) -> None:
         raise KeystoreError(f"Cannot open {path}: {exc.strerror}.") from None
 
 
+def open_lock(home: Path) -> int:
+    """A descriptor of the home directory, for the writers' lock (flock): no file to make or
+    leave behind, and not a database file, so closing it drops no SQLite lock."""
+    fd = os.open(home, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        _check_stat(home, os.fstat(fd), is_dir=True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def check_companions(db: Path) -> None:
     """The database's -wal and -shm files, which SQLite opens itself, must be ours too."""
     for suffix in ("-wal", "-shm"):
