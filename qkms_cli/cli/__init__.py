@@ -395,8 +395,11 @@ def report(exc: QkmsError) -> None:
     """The one place that writes an error: aws-cli's template for API errors."""
     op = getattr(exc, "operation", None) or "qkms"
     if isinstance(exc, ApiError):
+        # botocore's words when retries ran out on it (remote mode).
+        retries = getattr(exc, "retries", 0)
+        tried = f" (reached max retries: {retries})" if retries else ""
         click.echo(
-            f"An error occurred ({exc.code}) when calling the {op} operation: {exc.message}"
+            f"An error occurred ({exc.code}) when calling the {op} operation{tried}: {exc.message}"
             + _advice(exc),
             err=True,
         )

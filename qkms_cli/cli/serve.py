@@ -83,6 +83,15 @@ def _cores() -> int:
     help="Close a connection whose request headers or body take longer than this.",
 )
 @click.option(
+    "--max-connections",
+    type=click.IntRange(1, 65536),
+    default=1024,
+    show_default=True,
+    metavar="N",
+    help="Connections each worker holds at once; beyond them a request is answered 503 "
+    "ThrottlingException, which AWS SDKs retry.",
+)
+@click.option(
     "--home",
     metavar="DIR",
     help="Keystore directory (default: $QKMS_HOME, else the platform config dir).",
@@ -118,6 +127,7 @@ def serve(**options: Any) -> None:
         "tls_key": options["tls_key"],
         "allow_reset": options["allow_reset"],
         "client_timeout": options["client_timeout"],
+        "max_connections": options["max_connections"],
         "threads": options["threads"],
         "home": app.home,
     }

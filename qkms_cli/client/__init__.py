@@ -289,7 +289,10 @@ class Client:
                 self.note(f"{code}: trying again ({attempt}/{MAX_ATTEMPTS})")
                 self._pause(attempt)
                 continue
-            raise api_error(code, message)
+            error = api_error(code, message)
+            if attempt > 1:
+                error.retries = attempt - 1  # type: ignore[attr-defined]
+            raise error
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod

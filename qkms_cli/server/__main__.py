@@ -10,7 +10,7 @@ from qkms_cli.errors import EXIT_USAGE, KeystoreError, ParamValidationError
 from qkms_cli.server.config import (
     ENV,
     KEEP_ALIVE_TIMEOUT,
-    MAX_CONNECTIONS,
+    MAX_BACKLOG,
     ServeConfig,
     check,
 )
@@ -61,8 +61,9 @@ def main() -> int:
         proxy_headers=False,
         timeout_keep_alive=max(1, int(min(KEEP_ALIVE_TIMEOUT, config.client_timeout))),
         timeout_graceful_shutdown=30,
-        limit_concurrency=MAX_CONNECTIONS,
-        backlog=MAX_CONNECTIONS,
+        # The connection bound is protocol.py's, answered in JSON (uvicorn's is plain text).
+        limit_concurrency=None,
+        backlog=MAX_BACKLOG,
         ssl_certfile=config.tls_cert,
         ssl_keyfile=config.tls_key,
     )

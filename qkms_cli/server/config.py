@@ -22,8 +22,12 @@ CLIENT_TIMEOUT = 10.0
 KEEP_ALIVE_TIMEOUT = 5.0
 # Headers larger than this (request line included) are refused with 431.
 MAX_HEADER_BYTES = 64 * 1024
-# Connections (and requests in flight) one worker accepts before answering 503.
+# Connections (and requests in flight) one worker accepts before answering 503: the default of
+# --max-connections.
 MAX_CONNECTIONS = 1024
+# Connections the kernel queues before a worker accepts them (listen's backlog), whatever
+# --max-connections is: a burst waits there and is then answered, not dropped.
+MAX_BACKLOG = 1024
 
 
 class ServeConfig(NamedTuple):
@@ -38,6 +42,7 @@ class ServeConfig(NamedTuple):
     # Threads per worker that run keystore work (0: on the event loop itself).
     threads: int = 4
     client_timeout: float = CLIENT_TIMEOUT
+    max_connections: int = MAX_CONNECTIONS
 
     @property
     def scheme(self) -> str:
@@ -92,6 +97,12 @@ def check(config: ServeConfig) -> list[str]:
             f"Invalid value for --client-timeout: {config.client_timeout:g}. Valid values: 0.1 to "
             "3600 seconds.",
             member="client-timeout",
+        )
+    if not 1 <= config.max_connections <= 65536:
+        raise ParamValidationError(
+            f"Invalid value for --max-connections: {config.max_connections}. Valid values: 1 to "
+            "65536.",
+            member="max-connections",
         )
     loopback = is_loopback(config.host)
     if not loopback and config.auth != "sigv4":

@@ -1,8 +1,11 @@
-"""uvicorn's httptools protocol with the limits it lacks: a header deadline and a header size cap.
+"""uvicorn's httptools protocol with the limits it lacks, each answered in JSON 1.1.
 
 uvicorn arms no timer while a connection sends its request line and headers (only between
 requests), so a client that trickles bytes (slowloris) would hold a connection forever; and
-httptools accumulates headers without a bound. Both are closed here, per connection.
+httptools accumulates headers without a bound. Both are closed here, per connection. The bound on
+connections is here too: uvicorn's own (limit_concurrency) answers 503 in plain text, which a
+JSON 1.1 client cannot read as an error; this one answers 503 ThrottlingException, which botocore
+retries with backoff (a transient status and a throttling code; adaptive mode slows down).
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from qkms_cli import wire
-from qkms_cli.server.config import MAX_HEADER_BYTES, ServeConfig
+from qkms_cli.server.config import MAX_BODY, MAX_HEADER_BYTES, ServeConfig
 
 # Each worker reads its configuration once (inherited through the environment).
-_HEADER_TIMEOUT = ServeConfig.load().client_timeout
+_CONFIG = ServeConfig.load()
+_HEADER_TIMEOUT = _CONFIG.client_timeout
+_MAX_CONNECTIONS = _CONFIG.max_connections
 
 
 class Protocol(HttpToolsProtocol):
@@ -26,6 +31,9 @@ class Protocol(HttpToolsProtocol):
         self._header_timer: asyncio.TimerHandle | None = None
         self._header_bytes = 0
         self._refused = False
+        # Over the connection limit: the 503 is written, the request's body read and dropped.
+        self._busy = False
+        self._dropped = 0
 
     def _arm(self) -> None:
         if self._header_timer is None:
@@ -38,6 +46,9 @@ class Protocol(HttpToolsProtocol):
 
     def _too_slow(self) -> None:
         self._header_timer = None
+        if self._busy:
+            self.transport.close()  # answered already; the rest of the request never came
+            return
         if not self.transport.is_closing():
             self._refuse(
                 b"408 Request Timeout",
@@ -45,7 +56,7 @@ class Protocol(HttpToolsProtocol):
                 f"The request headers did not arrive within {_HEADER_TIMEOUT:g} s.",
             )
 
-    def _refuse(self, status: bytes, code: str, message: str) -> None:
+    def _refuse(self, status: bytes, code: str, message: str, *, close: bool = True) -> None:
         """Answer as the application answers (JSON error, request id), then close."""
         self._refused = True
         body = wire.encode_error(code, message)
@@ -55,7 +66,8 @@ class Protocol(HttpToolsProtocol):
             + b"\r\nconnection: close\r\ncontent-length: " + str(len(body)).encode()
             + b"\r\n\r\n" + body
         )  # fmt: skip
-        self.transport.close()
+        if close:
+            self.transport.close()
 
     def send_400_response(self, msg: str) -> None:
         # httptools refused the bytes as HTTP (a bad header name, a bad request line, ...).
@@ -71,6 +83,9 @@ class Protocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._busy:
+            super().data_received(data)  # the refused request's body, to be dropped
+            return
         if self._refused:
             return
         if self.cycle is None or self.cycle.response_complete:
@@ -103,7 +118,35 @@ class Protocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._disarm()
+        if len(self.connections) > _MAX_CONNECTIONS or len(self.tasks) >= _MAX_CONNECTIONS:
+            # Answered at once, but closed only once the request's body is in: closing with
+            # bytes unread would reset the connection and lose the answer on the way.
+            self._refuse(
+                b"503 Service Unavailable",
+                "ThrottlingException",
+                f"qkms serve is at its limit of {_MAX_CONNECTIONS} connections "
+                "(--max-connections); try again shortly.",
+                close=False,
+            )
+            self._busy = True
+            self._arm()
+            return
         super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        if not self._busy:
+            super().on_body(body)
+            return
+        self._dropped += len(body)
+        if self._dropped > MAX_BODY:
+            self.transport.close()
+
+    def on_message_complete(self) -> None:
+        if not self._busy:
+            super().on_message_complete()
+            return
+        self._disarm()
+        self.transport.close()
 
 
 class _RefusedError(Exception):
