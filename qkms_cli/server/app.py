@@ -29,6 +29,7 @@ from qkms_cli.server.config import MAX_BODY, ServeConfig, is_loopback
 from qkms_cli.service.caller import Caller
 
 _JSON = wire.CONTENT_TYPE.encode()
+_TIMEOUT = getattr(asyncio, "timeout", None)  # Python 3.11 and later
 _RESET_PATHS = ("/moto-api/reset", "/_localstack/state/reset")
 # Operations cheap enough to run on the event loop itself: AES-GCM, HMAC, a few keystore reads.
 # Handing such a call to a pool thread costs more CPU than the call (measured: GenerateDataKey
@@ -275,7 +276,11 @@ class Application:
                 413, "RequestEntityTooLarge", f"The request body is over {MAX_BODY} bytes."
             )
         try:
-            return await asyncio.wait_for(self._read(receive), self.config.client_timeout)
+            if _TIMEOUT is None:  # Python 3.10
+                return await asyncio.wait_for(self._read(receive), self.config.client_timeout)
+            # One timer, not wait_for's extra task a request.
+            async with _TIMEOUT(self.config.client_timeout):
+                return await self._read(receive)
         except asyncio.TimeoutError:
             raise HttpError(
                 408,

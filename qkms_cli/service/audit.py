@@ -171,6 +171,10 @@ def _camel(name: str) -> str:
     return _CAMEL.sub(lambda m: m.group(0).lower(), name, count=1)
 
 
+# Each kept request member and its CloudTrail name, worked out once.
+_CAMEL_KEPT = {name: _camel(name) for name in _KEPT}
+
+
 def _clean(value: Any) -> Any:
     """JSON-able, camelCase keys in structures, and never bytes."""
     if isinstance(value, dict):
@@ -208,9 +212,9 @@ def request_parameters(request: Any) -> dict[str, Any] | None:
     if not isinstance(request, dict):
         return None
     kept = {
-        _camel(name): _context_clean(name, request[name])
-        for name in _KEPT
-        if request.get(name) is not None and not isinstance(request[name], (bytes, bytearray))
+        _CAMEL_KEPT[name]: _context_clean(name, value)
+        for name, value in request.items()
+        if name in _CAMEL_KEPT and value is not None and not isinstance(value, (bytes, bytearray))
     }
     return kept or None
 

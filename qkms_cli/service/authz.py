@@ -11,6 +11,7 @@ grant, and no explicit Deny in the policy.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -162,10 +163,15 @@ def authorize(
                 f"User: {principal} is not authorized to perform: kms:{op} on resource: * "
                 f"because no identity-based policy allows the kms:{op} action"
             )
-    context: dict[str, Any] | None = None
+    contexts: list[dict[str, Any]] = []
+
+    def context() -> dict[str, Any]:
+        """The request's condition keys, worked out only for a key that has a policy."""
+        if not contexts:
+            contexts.append(_context(keystore, principal, caller, request))
+        return contexts[0]
+
     for target in targets:
-        if context is None:
-            context = _context(keystore, principal, caller, request)
         _check(keystore, principal, account, op, request, target, context)
     if op in ("CreateKey", "PutKeyPolicy") and request.get("Policy") is not None:
         key = targets[0].key if targets else None
@@ -347,7 +353,7 @@ def _check(
     op: str,
     request: dict[str, Any],
     target: Target,
-    base: dict[str, Any],
+    base: Callable[[], dict[str, Any]],
 ) -> None:
     from qkms_cli.store import policies as stored
 
@@ -361,7 +367,7 @@ def _check(
         decision = None
     else:
         document = _parse_stored(text, resource)
-        context = _target_context(keystore, base, target, request, document.condition_keys)
+        context = _target_context(keystore, base(), target, request, document.condition_keys)
         ask = policies.Request(principal, account, f"kms:{target.action}", resource, context)
         decision = policies.evaluate(document, ask)
         if decision == policies.DENY:

@@ -11,6 +11,7 @@ it; events written by calls that never needed the master key (a passphrase keyst
 from __future__ import annotations
 
 import contextlib
+import queue
 import random
 import struct
 import threading
@@ -93,8 +94,8 @@ class Writer:
 
     def __init__(self, open_keystore: Callable[[], Keystore]) -> None:
         self._open = open_keystore
-        self._queue: list[_Pending] = []
-        self._ready = threading.Condition()
+        # SimpleQueue: a put is a few C instructions, never a lock handed between threads.
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._closing = False
         self._thread = threading.Thread(target=self._loop, name="qkms-audit", daemon=True)
         self._keystore: Keystore | None = None
@@ -110,21 +111,25 @@ class Writer:
             raise self._failed
 
     def submit(self, columns: dict[str, Any], record: bytes, key: bytes | None) -> Future:
+        if self._closing:
+            raise QkmsError("The audit trail's writer has stopped.")
         pending = _Pending(columns, record, key)
-        with self._ready:
-            if self._closing:
-                raise QkmsError("The audit trail's writer has stopped.")
-            self._queue.append(pending)
-            self._ready.notify()
+        self._queue.put(pending)
         return pending.future
 
     def close(self) -> None:
         """Write what is queued, then stop."""
-        with self._ready:
-            self._closing = True
-            self._ready.notify()
+        self._closing = True
+        self._queue.put(None)
         if self._thread.is_alive():
             self._thread.join()
+        while True:  # an event handed over as it stopped: its call fails, it does not hang
+            try:
+                late = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if late is not None:
+                late.future.set_exception(QkmsError("The audit trail's writer has stopped."))
 
     def _loop(self) -> None:
         try:
@@ -141,13 +146,21 @@ class Writer:
             self._keystore = None
 
     def _serve(self) -> None:
-        while True:
-            with self._ready:
-                while not self._queue and not self._closing:
-                    self._ready.wait()
-                batch, self._queue = self._queue, []
-                if not batch and self._closing:
-                    return
+        stopping = False
+        while not stopping:
+            batch: list[_Pending] = []
+            item = self._queue.get()
+            while True:
+                if item is None:
+                    stopping = True  # after what was queued before close()
+                else:
+                    batch.append(item)
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if not batch:
+                continue
             try:
                 assert self._keystore is not None
                 results = _append_batch(self._keystore, batch)
