@@ -12,7 +12,6 @@ import asyncio
 import sys
 import threading
 import traceback
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -26,7 +25,7 @@ from qkms_cli.errors import (
     UnknownOperationException,
 )
 from qkms_cli.server.config import MAX_BODY, ServeConfig, is_loopback
-from qkms_cli.service.caller import Caller
+from qkms_cli.service.caller import Caller, request_uuid
 
 _JSON = wire.CONTENT_TYPE.encode()
 _TIMEOUT = getattr(asyncio, "timeout", None)  # Python 3.11 and later
@@ -70,6 +69,8 @@ class Application:
         self._local = threading.local()
         self._pool: ThreadPoolExecutor | None = None
         self._operations = frozenset(service.operation_names())
+        self._loopback_hosts: set[str] = set()  # Host headers already found to be loopback
+        self._inline = False
 
     # -- the keystore, one connection per thread ----------------------------------------------
 
@@ -111,7 +112,9 @@ class Application:
         The barrier holds each task until all have started, so the pool makes all its threads
         now; it never makes another later, and so never opens a keystore mid-traffic.
         """
-        self.keystore()  # the event loop's own, for the operations it runs itself (_INLINE)
+        # The event loop's own keystore, for the operations it runs itself (_INLINE); on a
+        # local SQLite file only: PostgreSQL's round trips would hold the loop up meanwhile.
+        self._inline = self.keystore().dialect == "sqlite"
         if self._pool is None:
             return
         barrier = threading.Barrier(self.config.threads, timeout=60)
@@ -183,7 +186,7 @@ class Application:
                 return
 
     async def _http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        request_id = str(uuid.uuid4())
+        request_id = request_uuid()
         try:
             status, body = await self._answer(scope, receive, request_id)
         except HttpError as exc:
@@ -246,14 +249,14 @@ class Application:
         raw_path = (scope.get("raw_path") or path.encode()).decode("latin-1")
         client = scope.get("client") or (None, None)
         args = (op, body, method, raw_path, query, headers, client[0], request_id)
-        if op in _INLINE and not any(mark in body for mark in _ASYMMETRIC_MARKS):
+        if self._inline and op in _INLINE and not any(m in body for m in _ASYMMETRIC_MARKS):
             return await self._run_inline(self._operate, *args)
         return await self._run(self._operate, *args)
 
     def _check_host(self, headers: list[tuple[str, str]]) -> None:
         """--auth none answers only requests addressed to a loopback name: no DNS rebinding."""
         host = next((v for k, v in headers if k == "host"), None)
-        if host is None:
+        if host is None or host in self._loopback_hosts:
             return
         if host.startswith("["):
             name = host[: host.find("]") + 1] if "]" in host else host
@@ -261,7 +264,10 @@ class Application:
             name = host.split(":", 1)[0]
         else:
             name = host
-        if not is_loopback(name):
+        if is_loopback(name):
+            if len(self._loopback_hosts) < 64:  # the few a client uses, not all it could send
+                self._loopback_hosts.add(host)
+        else:
             raise HttpError(
                 403,
                 "AccessDeniedException",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import NamedTuple
 
 
@@ -20,3 +21,11 @@ class Caller(NamedTuple):
     via: str = "cli"
     # The server's x-amzn-RequestId for the call, so its audit event carries the same requestID.
     request_id: str | None = None
+
+
+def request_uuid() -> str:
+    """A random (version 4) UUID for a request or event id. Not a secret, so drawn from
+    random's generator (seeded from os.urandom, and again in a forked child) instead of
+    os.urandom, a system call two or three times a request."""
+    h = f"{random.getrandbits(128):032x}"
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:32]}"
