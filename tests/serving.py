@@ -140,5 +140,10 @@ class Server:
     def client(self, **kwargs: Any) -> Any:
         import boto3
 
-        options = {"region_name": "us-east-1", **ANY_CREDENTIALS, **kwargs}
-        return boto3.client("kms", endpoint_url=self.url, **options)
+        options = {
+            "region_name": "us-east-1",
+            "endpoint_url": self.url,
+            **ANY_CREDENTIALS,
+            **kwargs,
+        }
+        return boto3.client("kms", **options)

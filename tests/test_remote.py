@@ -216,7 +216,7 @@ def _free_port() -> int:
 def test_an_unreachable_endpoint_is_a_clear_message_and_exit_255(qkms: Qkms, remote: str) -> None:
     url = f"http://127.0.0.1:{_free_port()}"  # bound and released: nothing listens there
     result = qkms.fails(255, "keys", "list", "--endpoint-url", url)
-    assert result.stderr == f'Could not connect to the endpoint URL: "{url}"\n'
+    assert result.stderr == f'Could not connect to the endpoint URL: "{url}/"\n'
 
 
 def test_a_silent_endpoint_times_out_with_cli_read_timeout(qkms: Qkms, remote: str) -> None:
@@ -225,7 +225,7 @@ def test_a_silent_endpoint_times_out_with_cli_read_timeout(qkms: Qkms, remote: s
         listener.listen(1)
         url = f"http://127.0.0.1:{listener.getsockname()[1]}"
         result = qkms.fails(255, "keys", "list", "--endpoint-url", url, "--cli-read-timeout", "1")
-    assert result.stderr == f'Read timeout on endpoint URL: "{url}"\n'
+    assert result.stderr == f'Read timeout on endpoint URL: "{url}/"\n'
 
 
 def test_a_full_listen_queue_times_out_with_cli_connect_timeout(qkms: Qkms, remote: str) -> None:
@@ -244,7 +244,7 @@ def test_a_full_listen_queue_times_out_with_cli_connect_timeout(qkms: Qkms, remo
                             "--cli-connect-timeout", "1", "--cli-read-timeout", "1")  # fmt: skip
         for filler in waiting:
             filler.close()
-    assert result.stderr == f'Connect timeout on endpoint URL: "{url}"\n'
+    assert result.stderr == f'Connect timeout on endpoint URL: "{url}/"\n'
 
 
 def test_a_bad_endpoint_url_is_a_usage_error(qkms: Qkms, remote: str) -> None:
@@ -324,7 +324,7 @@ def test_tls_is_verified_unless_told_not_to(
         thread = threading.Thread(target=handshake_then_close, daemon=True)
         thread.start()
         refused = qkms.fails(255, "keys", "list", "--endpoint-url", url)
-        assert refused.stderr.startswith(f"SSL validation failed for {url} ")
+        assert refused.stderr.startswith(f"SSL validation failed for {url}/ ")
         assert "CERTIFICATE_VERIFY_FAILED" in refused.stderr
         # past verification the request is sent; this server then hangs up on it
         for trust in (["--no-verify-ssl"], ["--ca-bundle", str(cert)], ["AWS_CA_BUNDLE"]):

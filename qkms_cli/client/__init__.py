@@ -90,6 +90,8 @@ class Client:
         self._path = parts.path or "/"
         if parts.query:
             self._path = f"{self._path}?{parts.query}"
+        # The URL a request goes to, as botocore names it in its errors (the path included).
+        self.request_url = f"{parts.scheme}://{parts.netloc}{self._path}"
         self._env = dict(os.environ if env is None else env)
         self._debug = debug
         self._connection: Any = None
@@ -212,24 +214,26 @@ class Client:
             data = response.read(MAX_RESPONSE + 1)
         except ssl.SSLCertVerificationError as exc:
             self.close()
-            raise EndpointError(f"SSL validation failed for {self.url} {exc}") from None
+            raise EndpointError(f"SSL validation failed for {self.request_url} {exc}") from None
         except TimeoutError as exc:
             connected = self._connection is not None
             self.close()
             what = "Read" if connected else "Connect"
-            raise EndpointError(f'{what} timeout on endpoint URL: "{self.url}"') from exc
+            raise EndpointError(f'{what} timeout on endpoint URL: "{self.request_url}"') from exc
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
             self.close()
             if reused:  # a keep-alive connection the server had closed: one fresh try
                 return self._send(op, body, headers)
             raise _DroppedError(
-                f'Connection was closed before we received a valid response from endpoint URL: "{self.url}".'
+                f'Connection was closed before we received a valid response from endpoint URL: "{self.request_url}".'
             ) from exc
         except (OSError, http.client.HTTPException) as exc:
             self.close()
             if isinstance(exc, ssl.SSLError):
                 raise EndpointError(f"SSL error talking to {self.url}: {exc}") from None
-            raise EndpointError(f'Could not connect to the endpoint URL: "{self.url}"') from exc
+            raise EndpointError(
+                f'Could not connect to the endpoint URL: "{self.request_url}"'
+            ) from exc
         if len(data) > MAX_RESPONSE:
             self.close()
             raise EndpointError(

@@ -118,6 +118,8 @@ def check(config: ServeConfig) -> list[str]:
     for flag, path in (("--tls-cert", config.tls_cert), ("--tls-key", config.tls_key)):
         if path and not os.path.isfile(path):
             raise ParamValidationError(f"{flag} {path}: no such file.", member=flag[2:])
+    if config.tls_cert and config.tls_key:
+        check_tls(config.tls_cert, config.tls_key)
     if config.allow_reset and (not loopback or config.auth != "none"):
         raise ParamValidationError(
             "--allow-reset empties the keystore on request: it is allowed only on a loopback "
@@ -130,3 +132,57 @@ def check(config: ServeConfig) -> list[str]:
             "network in the clear (give --tls-cert and --tls-key)."
         )
     return warnings
+
+
+def check_tls(cert: str, key: str) -> None:
+    """Load the certificate chain and key as the server will, before it listens: a file that is
+    not PEM, an encrypted key or a key of another certificate is a clear error, not a traceback
+    from inside uvicorn (nor OpenSSL asking for a pass phrase on the terminal)."""
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(cert, key, password=_no_password)
+        return
+    except OSError as exc:
+        if not isinstance(exc, ssl.SSLError):
+            raise ParamValidationError(
+                f"--tls-cert {cert} / --tls-key {key}: {exc.strerror or exc}.", member="tls-cert"
+            ) from None
+    except _EncryptedKeyError:
+        raise ParamValidationError(
+            f"--tls-key {key} is encrypted: give the private key unencrypted (PEM, readable "
+            "only by the user running qkms serve).",
+            member="tls-key",
+        ) from None
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        with open(cert, "rb") as handle:
+            x509.load_pem_x509_certificates(handle.read())
+    except ValueError:
+        raise ParamValidationError(
+            f"--tls-cert {cert}: no PEM certificate in it (-----BEGIN CERTIFICATE-----).",
+            member="tls-cert",
+        ) from None
+    try:
+        with open(key, "rb") as handle:
+            load_pem_private_key(handle.read(), None)
+    except (ValueError, TypeError):
+        raise ParamValidationError(
+            f"--tls-key {key}: no PEM private key in it (-----BEGIN PRIVATE KEY-----).",
+            member="tls-key",
+        ) from None
+    raise ParamValidationError(
+        f"--tls-key {key} is not the private key of the certificate in --tls-cert {cert}.",
+        member="tls-key",
+    )
+
+
+class _EncryptedKeyError(Exception):
+    """OpenSSL asked for the key's pass phrase."""
+
+
+def _no_password() -> bytes:
+    raise _EncryptedKeyError
