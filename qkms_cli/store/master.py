@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -173,9 +175,28 @@ def new_kdf() -> Argon2Params:
     return Argon2Params.new()
 
 
+# cryptography's Argon2id (OpenSSL's, lanes > 1) never returns when two threads of a process
+# derive at once (cryptography 50.0.2: `qkms serve` on a passphrase keystore hung at start, its
+# keystore threads all deriving). Derivations are taken one at a time, and the last one is kept:
+# a server's threads open the keystore with one derivation, not one each (~0.4 s and 64 MiB).
+_DERIVING = threading.Lock()
+_LAST: tuple[str, bytes, bytes] | None = None  # (the parameters, the passphrase, the key)
+
+
 def derive(passphrase: bytes, params: KdfParams) -> bytes:
     """The master key from a passphrase, with the keystore's stored salt and cost."""
-    return params.derive(passphrase)
+    global _LAST
+    with _DERIVING:
+        last = _LAST
+        if (
+            last is not None
+            and last[0] == repr(params)
+            and hmac.compare_digest(last[1], passphrase)
+        ):
+            return last[2]
+        key = params.derive(passphrase)
+        _LAST = (repr(params), bytes(passphrase), key)
+        return key
 
 
 def check_strength(passphrase: bytes, *, allow_weak: bool = False) -> None:
