@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 from qkms_cli.errors import EXIT_USAGE, KeystoreError, ParamValidationError
 from qkms_cli.server.config import (
@@ -41,6 +44,10 @@ def main() -> int:
 
     import uvicorn
 
+    # A stop that comes before uvicorn listens for it (a supervisor stopping a server that has
+    # just printed its start line) waits, pending, until uvicorn's handlers are in place: it then
+    # stops the server as any other would, not the start-up half way (a traceback, exit 1 or 3).
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     # uvicorn re-raises the signal that stopped it once the requests in flight are done; these
     # handlers turn that into a clean exit 0 instead of death by signal.
     signal.signal(signal.SIGTERM, _stop)
@@ -67,7 +74,7 @@ def main() -> int:
         ssl_certfile=config.tls_cert,
         ssl_keyfile=config.tls_key,
     )
-    server = uvicorn.Server(server_config)
+    server = _server_class(uvicorn.Server)(server_config)
     sock = server_config.bind_socket()
     # The one start line, once the socket is bound (port 0 has become a real port).
     port = sock.getsockname()[1]
@@ -82,7 +89,9 @@ def main() -> int:
         if config.workers > 1:
             from uvicorn.supervisors import Multiprocess
 
-            Multiprocess(server_config, sockets=[sock]).run()
+            supervisor = Multiprocess(server_config, sockets=[sock])  # its handlers are set
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # before any worker forks
+            supervisor.run()
         else:
             server.run(sockets=[sock])
     except _Stopped:
@@ -92,6 +101,22 @@ def main() -> int:
     finally:
         sock.close()
     return 0 if server.started or config.workers > 1 else 3
+
+
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
+
+def _server_class(base: type[Any]) -> type[Any]:
+    """uvicorn's Server, taking SIGTERM and SIGINT from the moment its handlers are set."""
+
+    class Server(base):  # type: ignore[misc, valid-type]
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            with super().capture_signals():
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+                yield
+
+    return Server
 
 
 def _has(module: str) -> bool:
