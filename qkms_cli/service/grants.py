@@ -46,6 +46,45 @@ _PRINCIPAL = re.compile(r"^arn:[a-z][a-z0-9-]*:iam::\d{12}:(root|(user|role)/[\w
 LIST_DEFAULT_LIMIT = 50
 LIST_MAX_LIMIT = 100
 
+# The grant operations each type of key supports (the key type reference of AWS's developer
+# guide): the symmetric encryption key by its spec, the others by their key usage. CreateGrant
+# refuses any other operation with ValidationException, as AWS does.
+_EVERY_KEY = ("CreateGrant", "RetireGrant", "DescribeKey")
+GRANT_OPERATIONS: dict[str, tuple[str, ...]] = {
+    "SYMMETRIC_DEFAULT": (
+        "Decrypt",
+        "Encrypt",
+        "GenerateDataKey",
+        "GenerateDataKeyWithoutPlaintext",
+        "ReEncryptFrom",
+        "ReEncryptTo",
+        "GenerateDataKeyPair",
+        "GenerateDataKeyPairWithoutPlaintext",
+        *_EVERY_KEY,
+    ),
+    # RSA keys that encrypt
+    "ENCRYPT_DECRYPT": (
+        "Decrypt",
+        "Encrypt",
+        "ReEncryptFrom",
+        "ReEncryptTo",
+        "GetPublicKey",
+        *_EVERY_KEY,
+    ),
+    "SIGN_VERIFY": ("Sign", "Verify", "GetPublicKey", *_EVERY_KEY),
+    "GENERATE_VERIFY_MAC": ("GenerateMac", "VerifyMac", *_EVERY_KEY),
+    "KEY_AGREEMENT": ("DeriveSharedSecret", "GetPublicKey", *_EVERY_KEY),
+    "ENCAPSULATE_DECAPSULATE": ("Encapsulate", "Decapsulate", "GetPublicKey", *_EVERY_KEY),
+}
+_SYMMETRIC = "SYMMETRIC_DEFAULT"
+
+
+def grant_operations(key: dict[str, Any]) -> tuple[str, ...]:
+    """The operations a grant on this key may allow."""
+    if key["key_spec"] == _SYMMETRIC:
+        return GRANT_OPERATIONS[_SYMMETRIC]
+    return GRANT_OPERATIONS.get(key["key_usage"], _EVERY_KEY)
+
 
 # -- tokens --------------------------------------------------------------------------------------
 
@@ -168,10 +207,24 @@ def create_grant(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     operations = list(dict.fromkeys(request["Operations"]))
     if not operations:
         raise ValidationException("Operations must name at least one grant operation.")
+    valid = grant_operations(key)
+    unsupported = [op for op in operations if op not in valid]
+    if unsupported:
+        raise ValidationException(
+            f"Operations {', '.join(unsupported)} are not valid for "
+            f"{key_arn(keystore, key['key_id'])}: a {key['key_spec']} {key['key_usage']} key's "
+            f"grants may allow {', '.join(valid)}."
+        )
     constraints = {k: v for k, v in (request.get("Constraints") or {}).items() if v is not None}
     if len(constraints) > 1:
         raise ValidationException(
             "A grant takes one constraint: EncryptionContextEquals or EncryptionContextSubset."
+        )
+    if constraints and key["key_spec"] != _SYMMETRIC:
+        raise ValidationException(
+            f"Constraints: a {key['key_spec']} key's operations take no encryption context, so "
+            "its grants take no encryption context constraint (only symmetric encryption keys' "
+            "do)."
         )
     name = request.get("Name", "")
     dry_run(request)
