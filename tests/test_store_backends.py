@@ -188,6 +188,39 @@ def test_pooled_pairs_are_taken_with_skip_locked_never_twice(pg_url: str) -> Non
     second.close()
 
 
+def test_writers_of_different_rows_do_not_wait_but_the_chain_and_a_rekey_do(pg_url: str) -> None:
+    """PostgreSQL writers run side by side, each locking its rows; lock=True (the audit chain's
+    head) admits one holder at a time, and alone=True (migrations, rekeys) none beside it."""
+    first, second = migrated(pg_url, 0.3), migrated(pg_url, 0.3)
+    try:
+        with first.transaction():
+            first.put_meta([("a", 1)])
+            with second.transaction():  # another row: commits at once
+                second.put_meta([("b", 2)])
+            with pytest.raises(DependencyTimeoutException), second.transaction():
+                second.put_meta([("a", 3)])  # the same row waits, then gives up
+            with second.transaction(lock=True):  # the chain's head is free
+                second.put_meta([("c", 4)])
+        assert (first.get_meta("a"), first.get_meta("b"), first.get_meta("c")) == (1, 2, 4)
+
+        with first.transaction(lock=True):
+            with pytest.raises(DependencyTimeoutException), second.transaction(lock=True):
+                pass  # one chain holder at a time
+            with second.transaction():
+                second.put_meta([("d", 5)])  # ordinary writers go on beside it
+        with first.transaction(alone=True):
+            for kind in ({}, {"lock": True}, {"alone": True}):
+                with pytest.raises(DependencyTimeoutException), second.transaction(**kind):
+                    pass  # a rekey keeps every other writer out ...
+        with first.transaction():
+            with pytest.raises(DependencyTimeoutException), second.transaction(alone=True):
+                pass  # ... and waits for those in flight
+        assert first.get_meta("d") == 5
+    finally:
+        first.close()
+        second.close()
+
+
 def test_a_dropped_connection_is_made_again(pg_url: str, postgres_server: Any) -> None:
     database = migrated(pg_url)
     pid = database.query("SELECT pg_backend_pid() AS pid")[0]["pid"]

@@ -251,7 +251,7 @@ def _restore_shared(
     version = found["version"]
     target = open_shared(shared[0], _busy_timeout(), shared[1])
     try:
-        with target.transaction(lock=True):
+        with target.transaction(alone=True):
             existing = target.schema_version()
             if existing:
                 held = 0

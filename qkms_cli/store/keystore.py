@@ -437,7 +437,7 @@ class Keystore:
 
     def _migrate(self) -> None:
         self._db.prepare()
-        with self.write(lock=True):
+        with self.write(alone=True):
             # Again under the lock: another process may have migrated meanwhile.
             version = self._db.schema_version()
             for _name, sql in MIGRATIONS[version:]:
@@ -675,12 +675,17 @@ class Keystore:
         return self._db.rows(sql)
 
     @contextlib.contextmanager
-    def write(self, *, exclusive: bool = True, lock: bool = False) -> Iterator[None]:
+    def write(
+        self, *, exclusive: bool = True, lock: bool = False, alone: bool = False
+    ) -> Iterator[None]:
         """One write transaction: all of it commits, or none of it does.
 
-        Writers queue: SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock; service.call runs
-        an operation again when its connection dropped. exclusive=False is for code that locks
-        its own rows (FOR UPDATE SKIP LOCKED); lock is kept for migrations and rekeys.
+        SQLite's writers queue (BEGIN IMMEDIATE). PostgreSQL's run side by side, each locking
+        the rows it decides on (get_key and authentic_key lock the key's row inside one), and
+        service.call runs an operation again when it lost a race or its connection dropped;
+        lock=True also takes the audit chain's head, one holder at a time, and alone=True
+        (migrations, rekeys) waits for every other writer and keeps them all out. exclusive is
+        kept for callers that lock their own rows (FOR UPDATE SKIP LOCKED).
 
         A passphrase given in the environment is stretched before the lock is taken: nearly
         every write checks or writes a row MAC, and Argon2id must not hold other processes up.
@@ -696,7 +701,7 @@ class Keystore:
             and creds.raw_key_text is None
         ):
             self.master_key()
-        with self._db.transaction(exclusive=exclusive, lock=lock):
+        with self._db.transaction(exclusive=exclusive, lock=lock, alone=alone):
             yield
 
     @contextlib.contextmanager
@@ -731,17 +736,23 @@ class Keystore:
 
         KeyUnavailableException when the row was altered outside qkms.
         """
-        row = self._one("SELECT * FROM keys WHERE key_id = ?", (key_id,))
+        row = self._one(f"SELECT * FROM keys WHERE key_id = ?{self._row_lock()}", (key_id,))
         if row is not None and self.master_at_hand():
             row = self._authentic(row)
         return row
 
     def authentic_key(self, key_id: str) -> dict[str, Any]:
         """A key's row with its MAC checked (the master key is obtained, asked for if need be)."""
-        row = self._one("SELECT * FROM keys WHERE key_id = ?", (key_id,))
+        row = self._one(f"SELECT * FROM keys WHERE key_id = ?{self._row_lock()}", (key_id,))
         if row is None:
             raise KeyUnavailableException(f"Key {key_id} is not in the keystore.")
         return self._authentic(row)
+
+    def _row_lock(self) -> str:
+        """FOR UPDATE inside a PostgreSQL write transaction: a key's row read there is what the
+        transaction decides on (its state, its current version), and no other writer may change
+        it before the commit. SQLite's one writer needs no row locks."""
+        return " FOR UPDATE" if self.dialect == "postgresql" and self._db.writing else ""
 
     def _authentic(self, row: dict[str, Any]) -> dict[str, Any]:
         if row.get("row_mac") is None:
@@ -770,7 +781,7 @@ class Keystore:
         """
         self.master_key()  # a passphrase first, before the write lock is taken
         with self.write():
-            row = self._one("SELECT * FROM keys WHERE key_id = ?", (key_id,))
+            row = self._one(f"SELECT * FROM keys WHERE key_id = ?{self._row_lock()}", (key_id,))
             if row is None:
                 raise KeyUnavailableException(f"Key {key_id} is not in the keystore.")
             if row.get("row_mac") is not None:  # another process sealed it meanwhile
@@ -891,8 +902,10 @@ class Keystore:
             return 0
         purged = 0
         with self.write():
+            # In one order, so that two processes purging at once never deadlock.
             rows = self._all(
-                "SELECT * FROM keys WHERE deletion_date IS NOT NULL AND deletion_date <= ?",
+                "SELECT * FROM keys WHERE deletion_date IS NOT NULL AND deletion_date <= ? "
+                f"ORDER BY key_id{self._row_lock()}",
                 (now,),
             )
             for row in rows:
@@ -1191,7 +1204,7 @@ class Keystore:
             )
         old_key = self.master_key()
         old_mode = str(self.meta("master_mode"))
-        with self.write(lock=True):
+        with self.write(alone=True):
             if self.meta("master_check") != self._master_check:
                 raise KeystoreError(
                     "Another process rekeyed the keystore meanwhile; run the command again."

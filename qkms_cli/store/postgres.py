@@ -15,12 +15,17 @@ from qkms_cli.errors import DependencyTimeoutException, KeystoreError
 
 SCHEMES = ("postgresql://", "postgres://")
 
-# Every write transaction takes this advisory lock (held by the session from before BEGIN, so the
-# transaction sees what the previous holder committed): writers queue as SQLite's BEGIN
-# IMMEDIATE queues them, and every check-then-write in the service keeps its meaning. Readers
-# never take it, and neither do the key-pair pool's takers, who lock rows with FOR UPDATE SKIP
-# LOCKED and never wait on each other.
-WRITER_LOCK = 0x716B6D73  # "qkms"
+# Write transactions run READ COMMITTED, side by side, and lock the rows they decide on (a key's
+# row FOR UPDATE, pooled pairs FOR UPDATE SKIP LOCKED); two that insert the same new row (an
+# alias, a key's next material version) meet on its unique index, and the loser's operation runs
+# again (service.call). Two transaction-scoped advisory locks order what rows cannot:
+# - SCHEMA_LOCK: every write transaction holds it shared; migrations, rekeys and restores
+#   (alone=True) hold it exclusive, so they see no writer and no writer sees them half done.
+# - CHAIN_LOCK (lock=True): the audit chain's head, one appender at a time (store/audit.py),
+#   with the small writes whose event commits in the same transaction (service.call).
+# Readers take neither. Each is taken once per transaction, in that order, so they never deadlock.
+SCHEMA_LOCK = 0x716B6D73  # "qkms"
+CHAIN_LOCK = 0x716B6D61  # "qkma"
 
 # A read whose connection dropped is tried again on a new one, this many times in all.
 ATTEMPTS = 3
@@ -249,12 +254,17 @@ def translate_error(exc: Exception, where: str, timeout: float) -> Exception:
 # -- connections -------------------------------------------------------------------------------
 
 
+_BEGIN = f"BEGIN; SELECT pg_advisory_xact_lock_shared({SCHEMA_LOCK})"
+_BEGIN_CHAIN = f"{_BEGIN}; SELECT pg_advisory_xact_lock({CHAIN_LOCK})"
+_BEGIN_ALONE = f"BEGIN; SELECT pg_advisory_xact_lock({SCHEMA_LOCK})"
+
+
 def _busy_settings(timeout: float) -> dict[str, str]:
     millis = str(max(1, int(timeout * 1000)))
     return {
         "lock_timeout": millis,
         "statement_timeout": str(max(1, int(timeout * 2000))),
-        # A replica stopped (not killed) inside a transaction must not hold the writers' lock.
+        # A replica stopped (not killed) inside a transaction must not keep its locks.
         "idle_in_transaction_session_timeout": str(max(1, int(timeout * 4000))),
     }
 
@@ -473,24 +483,24 @@ class Database:
         return self.execute(sql).rows
 
     @contextlib.contextmanager
-    def transaction(self, *, exclusive: bool = True, lock: bool = False) -> Iterator[None]:
-        """One transaction: all of it commits, or none of it does.
+    def transaction(
+        self, *, exclusive: bool = True, lock: bool = False, alone: bool = False
+    ) -> Iterator[None]:
+        """One write transaction: all of it commits, or none of it does.
 
-        exclusive (the default): queued behind every other writer, as SQLite's writers are;
-        exclusive=False: READ COMMITTED, for code that locks its own rows; lock: also the
-        advisory lock that migrations and rekeys hold, so that they never overlap.
+        READ COMMITTED beside other writers, under SCHEMA_LOCK shared (exclusive says nothing
+        here: every writer locks the rows it decides on); lock: also CHAIN_LOCK, one holder
+        at a time (the audit chain's head); alone: SCHEMA_LOCK exclusive, no other writer at
+        all (migrations, rekeys, restores). See SCHEMA_LOCK.
         """
         import psycopg
 
         if self.in_transaction:
             yield
             return
-        # Every writer queues on the lock (as SQLite's BEGIN IMMEDIATE queues them), so every
-        # check-then-write keeps its meaning: SERIALIZABLE without it aborted too many of
-        # eight processes making keys at once on a small table (see README, A shared keystore).
-        lock = lock or exclusive
-        conn = self._begin(exclusive, lock)
+        conn = self._begin(_BEGIN_ALONE if alone else _BEGIN_CHAIN if lock else _BEGIN)
         self._local.conn = conn
+        self._local.writing = True
         try:
             try:
                 yield
@@ -512,29 +522,28 @@ class Database:
                 raise self._error(exc) from None
         finally:
             self._local.conn = None
-            if lock:
-                with contextlib.suppress(psycopg.Error):
-                    conn.execute("SELECT pg_advisory_unlock(%s)", (WRITER_LOCK,))
-            self._release(conn)
+            self._local.writing = False
+            self._release(conn)  # the advisory locks went with the transaction
 
-    def _begin(self, exclusive: bool, lock: bool) -> Any:
-        """A connection of this thread's, inside BEGIN (and the migrations' lock when lock)."""
+    @property
+    def writing(self) -> bool:
+        """Whether this thread is inside a write transaction (not a snapshot): rows it reads to
+        decide on are locked FOR UPDATE."""
+        return bool(getattr(self._local, "writing", False))
+
+    def _begin(self, begin: str) -> Any:
+        """A connection of this thread's, inside BEGIN and holding the advisory locks begin takes
+        (one round trip: statements without parameters go as one simple query)."""
         import psycopg
 
         for attempt in range(ATTEMPTS):
             conn = self._acquire()
             try:
-                if lock:
-                    # Held by the session, taken before BEGIN: the transaction's snapshot must
-                    # come after it, to see what the previous holder committed.
-                    conn.execute("SELECT pg_advisory_lock(%s)", (WRITER_LOCK,))
-                conn.execute("BEGIN")
+                conn.execute(begin)
                 return conn
             except psycopg.Error as exc:
                 with contextlib.suppress(psycopg.Error):
                     conn.execute("ROLLBACK")
-                    if lock:
-                        conn.execute("SELECT pg_advisory_unlock_all()")
                 self._release(conn)
                 # Nothing was done yet: a dropped connection is simply made again.
                 if not conn.broken or attempt == ATTEMPTS - 1:

@@ -101,12 +101,14 @@ class Database:
             raise self._error(exc) from None
 
     @contextlib.contextmanager
-    def transaction(self, *, exclusive: bool = True, lock: bool = False) -> Iterator[None]:
+    def transaction(
+        self, *, exclusive: bool = True, lock: bool = False, alone: bool = False
+    ) -> Iterator[None]:
         """One write transaction: all of it commits, or none of it does.
 
-        SQLite has one writer at a time whatever exclusive and lock say (BEGIN IMMEDIATE).
-        qkms's writers queue for it on a lock file first (_writer_lock), not in SQLite's busy
-        handler.
+        SQLite has one writer at a time whatever exclusive, lock and alone say (BEGIN
+        IMMEDIATE). qkms's writers queue for it on a lock file first (_writer_lock), not in
+        SQLite's busy handler.
         """
         if self.conn.in_transaction:
             yield
@@ -165,6 +167,11 @@ class Database:
                         f"{self.timeout:g} seconds."
                     ) from None
                 delay = min(delay * 2, 0.001)
+
+    @property
+    def writing(self) -> bool:
+        """Whether a write transaction is open (rows need no locks of their own: one writer)."""
+        return self.conn.in_transaction
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
