@@ -11,20 +11,19 @@ it; events written by calls that never needed the master key (a passphrase keyst
 from __future__ import annotations
 
 import contextlib
-import queue
 import random
 import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from qkms_cli.engine.digest import sha256
 from qkms_cli.errors import QkmsError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from qkms_cli.store.rows import KeystoreRows as Keystore
 
 GENESIS = bytes(32)
@@ -79,7 +78,7 @@ class _Pending:
 
     def __init__(self, columns: dict[str, Any], record: bytes, key: bytes | None) -> None:
         self.columns, self.record, self.key = columns, record, key
-        self.future: Future[tuple[int, bytes]] = Future()
+        self.future: Future[tuple[int, bytes]] | None = None  # the writer thread's
 
 
 class Writer:
@@ -93,12 +92,15 @@ class Writer:
     """
 
     def __init__(self, open_keystore: Callable[[], Keystore]) -> None:
+        import queue  # a server's: the CLI never loads it
+
+        self._empty = queue.Empty
         self._open = open_keystore
         # SimpleQueue: a put is a few C instructions, never a lock handed between threads.
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._closing = False
         self._thread = threading.Thread(target=self._loop, name="qkms-audit", daemon=True)
-        self._keystore: Keystore | None = None
+        self._keystore: Any = None  # the writer thread's own connection
         self._opened = threading.Event()
         self._failed: BaseException | None = None
 
@@ -111,9 +113,12 @@ class Writer:
             raise self._failed
 
     def submit(self, columns: dict[str, Any], record: bytes, key: bytes | None) -> Future:
+        from concurrent.futures import Future  # a server's: the CLI never loads it (15 ms)
+
         if self._closing:
             raise QkmsError("The audit trail's writer has stopped.")
         pending = _Pending(columns, record, key)
+        pending.future = Future()
         self._queue.put(pending)
         return pending.future
 
@@ -126,9 +131,9 @@ class Writer:
         while True:  # an event handed over as it stopped: its call fails, it does not hang
             try:
                 late = self._queue.get_nowait()
-            except queue.Empty:
+            except self._empty:
                 return
-            if late is not None:
+            if late is not None and late.future is not None:
                 late.future.set_exception(QkmsError("The audit trail's writer has stopped."))
 
     def _loop(self) -> None:
@@ -157,7 +162,7 @@ class Writer:
                     batch.append(item)
                 try:
                     item = self._queue.get_nowait()
-                except queue.Empty:
+                except self._empty:
                     break
             if not batch:
                 continue
@@ -166,18 +171,19 @@ class Writer:
                 results = _append_batch(self._keystore, batch)
             except BaseException as exc:  # each waiting call reports it as its own failure
                 for pending in batch:
+                    assert pending.future is not None
                     pending.future.set_exception(exc)
             else:
                 for pending, result in zip(batch, results):
+                    assert pending.future is not None
                     pending.future.set_result(result)
 
 
 _WRITER: Writer | None = None
 # Set by the server around a call it runs on its event loop: the futures of the call's events
 # go here, (future, required), for the server to await before it answers.
-_DEFERRED: ContextVar[list[tuple[Future, bool]] | None] = ContextVar(
-    "qkms_audit_deferred", default=None
-)
+# A thread's own (the loop's), not a context variable: the call it covers runs synchronously.
+_DEFERRED = threading.local()
 
 
 def start_writer(open_keystore: Callable[[], Keystore]) -> Writer:
@@ -200,11 +206,12 @@ def stop_writer() -> None:
 def deferring(into: list[tuple[Future, bool]]) -> Iterator[None]:
     """Within: appends hand their events to the writer and return at once, leaving the futures
     in `into` (with whether the call's answer depends on it) for the caller to await."""
-    token = _DEFERRED.set(into)
+    outer = getattr(_DEFERRED, "into", None)
+    _DEFERRED.into = into
     try:
         yield
     finally:
-        _DEFERRED.reset(token)
+        _DEFERRED.into = outer
 
 
 def append(
@@ -231,7 +238,7 @@ def append(
         _append_batch(keystore, [_Pending(columns, record, key)])
         return
     future = writer.submit(columns, record, key)
-    deferred = _DEFERRED.get()
+    deferred = getattr(_DEFERRED, "into", None)
     if deferred is not None:
         deferred.append((future, required))
     else:
