@@ -26,7 +26,7 @@ How it measures:
   PostgreSQL, and two replicas on the same PostgreSQL keystore, each replica with --workers.
   Two replicas get one wrk each, half the connections apiece, run at once: their requests per
   second add up, the p50 is their mean and the p99 the larger. CreateKey (a write transaction
-  each) shows what the writers' lock allows; the other operations only read the keystore.
+  each) shows what concurrent writers (and the audit chain) allow; the others only read keys.
 """
 
 from __future__ import annotations

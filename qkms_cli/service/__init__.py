@@ -274,7 +274,7 @@ def _attempt(
         if name in audit.NEEDS_MASTER:
             keystore.master_key()  # asked for before the write lock is taken
         # The change and its event commit together, authorized on the state they change; under
-        # the writers' lock, as every event's own transaction is (store/audit.py).
+        # the chain's lock, as every event's own transaction is (store/audit.py).
         with keystore.write(lock=True):
             box.append(authz.authorize(keystore, name, clean, caller))
             response = _run(keystore, name, clean, progress)

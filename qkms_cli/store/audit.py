@@ -226,7 +226,7 @@ def append(
 
     Inside the call's own transaction when there is one. Else by the process's writer thread
     when it has one (a server), or else in a transaction of its own, taken straight from the
-    database (a read-only call never derives a passphrase for its event) under the writers'
+    database (a read-only call never derives a passphrase for its event) holding the chain's
     lock, so that events of parallel processes queue for the chain's head instead of racing for
     it (a shared PostgreSQL keystore); a race lost anyway is run again. `required`: whether the
     call's answer depends on the event (a failed call's event does not hide its error)."""
@@ -246,12 +246,12 @@ def append(
 
 
 def _append_batch(keystore: Keystore, batch: list[_Pending]) -> list[tuple[int, bytes]]:
-    """The batch's events in one transaction under the writers' lock, tried again when a shared
-    keystore's serialization check refuses it."""
+    """The batch's events in one transaction holding the chain's lock (one holder at a time),
+    tried again when a shared keystore's serialization check refuses it."""
     for attempt in range(_ATTEMPTS):
         try:
             with keystore._db.transaction(exclusive=True, lock=True):
-                return [_append(keystore, p.columns, p.record, p.key) for p in batch]
+                return _append_many(keystore, [(p.columns, p.record, p.key) for p in batch])
         except QkmsError as exc:
             if not getattr(exc, "transient", False) or attempt == _ATTEMPTS - 1:
                 raise
@@ -262,27 +262,42 @@ def _append_batch(keystore: Keystore, batch: list[_Pending]) -> list[tuple[int, 
 def _append(
     keystore: Keystore, columns: dict[str, Any], record: bytes, key: bytes | None
 ) -> tuple[int, bytes]:
+    return _append_many(keystore, [(columns, record, key)])[0]
+
+
+def _append_many(
+    keystore: Keystore, events: list[tuple[dict[str, Any], bytes, bytes | None]]
+) -> list[tuple[int, bytes]]:
+    """Link events at the chain's head: its head read once, the rows written in one statement
+    (on PostgreSQL one round trip for the batch, while the chain's lock is held)."""
     head = keystore._one("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
     seq, prev = (head["seq"] + 1, bytes(head["hash"])) if head else (1, GENESIS)
-    digest = link(prev, seq, record)
-    keystore._exec(
-        f"INSERT INTO audit_events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            seq,
-            columns["event_time"],
-            columns["event_name"],
-            columns["principal"],
-            columns.get("key_id"),
-            columns.get("key_id2"),
-            columns.get("error_code"),
-            1 if columns.get("used") else 0,
-            record.decode("utf-8"),
-            prev,
-            digest,
-            None if key is None else seal(key, seq, digest),
-        ),
+    rows: list[tuple[Any, ...]] = []
+    links: list[tuple[int, bytes]] = []
+    for columns, record, key in events:
+        digest = link(prev, seq, record)
+        rows.append(
+            (
+                seq,
+                columns["event_time"],
+                columns["event_name"],
+                columns["principal"],
+                columns.get("key_id"),
+                columns.get("key_id2"),
+                columns.get("error_code"),
+                1 if columns.get("used") else 0,
+                record.decode("utf-8"),
+                prev,
+                digest,
+                None if key is None else seal(key, seq, digest),
+            )
+        )
+        links.append((seq, digest))
+        seq, prev = seq + 1, digest
+    keystore._many(
+        f"INSERT INTO audit_events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
     )
-    return seq, digest
+    return links
 
 
 def page(
