@@ -177,8 +177,19 @@ class Writer:
                 for pending, result in zip(batch, results):
                     assert pending.future is not None
                     pending.future.set_result(result)
+            if self._keystore.dialect == "sqlite":
+                # Leave the lock free a moment: another worker's writer, trying it every half
+                # millisecond (store/sqlite.py), would otherwise rarely find it free between
+                # this writer's back-to-back transactions, and its calls would wait 100 ms and
+                # more (GenerateDataKey p99 at 8 connections, 2 workers: 35-91 ms without this
+                # pause, 10-14 ms with it; throughput up too, in bigger batches). PostgreSQL
+                # queues lock waiters itself.
+                time.sleep(_YIELD_SECONDS)
 
 
+# A writer's pause between transactions on SQLite: longer than another process's longest
+# wait between tries for the writers' lock (sqlite.Database._writer_lock), so it gets its turn.
+_YIELD_SECONDS = 0.0006
 _WRITER: Writer | None = None
 # Set by the server around a call it runs on its event loop: the futures of the call's events
 # go here, (future, required), for the server to await before it answers.

@@ -33,6 +33,11 @@ def translate_error(exc: sqlite3.Error, path: Path | str, timeout: float) -> Exc
     return KeystoreError(f"The keystore {path} cannot be used: {exc}.")
 
 
+# The longest wait between tries for the writers' lock (flock has no timeout, so it is tried
+# again); a `qkms serve` writer leaves the lock free for longer than this between transactions.
+WRITER_LOCK_POLL = 0.0005
+
+
 class Database:
     """A keystore's tables in one SQLite file; the interface postgres.Database mirrors."""
 
@@ -136,7 +141,7 @@ class Database:
         SQLite's busy handler makes a writer that finds the database locked sleep 1, 2, 5, 10,
         ... 100 ms between tries, so under a steady stream of writes (a `qkms serve` worker's
         audit events) another process's writer can wait a hundred milliseconds or starve. A
-        writer waiting here takes it within a millisecond of its release. Where the directory
+        writer waiting here takes it within half a millisecond of its release. Where the directory
         cannot be opened, SQLite's own locking still keeps one writer at a time.
         """
         if self._lock_fd is None:
@@ -166,7 +171,7 @@ class Database:
                         "The keystore is locked by another qkms process; gave up after "
                         f"{self.timeout:g} seconds."
                     ) from None
-                delay = min(delay * 2, 0.001)
+                delay = min(delay * 2, WRITER_LOCK_POLL)
 
     @property
     def writing(self) -> bool:
