@@ -395,9 +395,11 @@ def make_pre_row_mac(home: Path) -> None:
             store._exec("ALTER TABLE keys DROP COLUMN row_mac")
             store._exec("DELETE FROM meta WHERE name IN ('home_binding', 'home_binding_mac')")
             before = [name for name, _sql in MIGRATIONS].index("0005_row_macs")
-            for _name, sql in MIGRATIONS[before + 1 :]:  # the tables of later migrations too
+            for _name, sql in MIGRATIONS[before + 1 :]:  # what later migrations add too
                 for table in re.findall(r"CREATE TABLE (\w+)", sql):
                     store._exec(f"DROP TABLE {table}")
+                for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", sql):
+                    store._exec(f"ALTER TABLE {table} DROP COLUMN {column}")
             store._exec(f"PRAGMA user_version = {before}")
     finally:
         store.close()

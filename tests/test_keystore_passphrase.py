@@ -64,10 +64,17 @@ def test_later_commands_need_the_passphrase(
 def test_metadata_commands_need_no_passphrase(qkms: Qkms, monkeypatch: pytest.MonkeyPatch) -> None:
     _passphrase_keystore(qkms, monkeypatch)
     key = qkms.new_key("--description", "ci")
+    qkms.ok("aliases", "create", "--alias-name", "alias/ci", "--target-key-id", key)
     monkeypatch.delenv("QKMS_PASSPHRASE")
     assert qkms.ok("keys", "describe", "--key-id", key)["KeyMetadata"]["Description"] == "ci"
     assert [k["KeyId"] for k in qkms.ok("keys", "list")["Keys"]] == [key]
-    qkms.ok("aliases", "create", "--alias-name", "alias/ci", "--target-key-id", key)
+    assert [a["AliasName"] for a in qkms.ok("aliases", "list")["Aliases"]] == ["alias/ci"]
+    # An alias decides which key a call uses: writing its MAC, or resolving it, needs the key.
+    for args in (
+        ("aliases", "create", "--alias-name", "alias/cd", "--target-key-id", key),
+        ("keys", "describe", "--key-id", "alias/ci"),
+    ):
+        assert "protected by a passphrase: set QKMS_PASSPHRASE" in qkms.fails(253, *args).stderr
     info = qkms.ok("keystore", "info")
     assert info["MasterKeyMode"] == "passphrase"
     assert info["Keys"] == {

@@ -69,7 +69,7 @@ def create_alias(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     check_alias_name(name)
     with keystore.write():
         key = _target(keystore, request["TargetKeyId"])
-        if keystore.get_alias(name) is not None:
+        if keystore.get_alias(name, checked=False) is not None:  # taken, authentic or not
             raise AlreadyExistsException(
                 f"An alias with the name {alias_arn(keystore, name)} already exists"
             )
@@ -103,7 +103,9 @@ def delete_alias(keystore: Keystore, request: dict[str, Any]) -> dict[str, Any]:
     name = request["AliasName"]
     check_alias_name(name)
     with keystore.write():
-        if keystore.get_alias(name) is None:
+        # Unchecked: deleting is how an alias that fails authentication is removed (and
+        # removing an alias allows nothing).
+        if keystore.get_alias(name, checked=False) is None:
             raise NotFoundException(f"Alias {alias_arn(keystore, name)} is not found.")
         keystore.delete_alias(name)
     return {}

@@ -56,6 +56,8 @@ _ACTION_OF = {
     "DecryptWithDataKeyPair": "Decrypt",
 }
 SYMMETRIC = "SYMMETRIC_DEFAULT"
+# The calls that remove or replace an alias or a tag (see _target_context).
+_REPAIRS = frozenset({"DeleteAlias", "TagResource", "UntagResource"})
 # The encryption algorithm an operation uses when the request names none.
 _DEFAULT_ALGORITHM = {
     "Encrypt": SYMMETRIC,
@@ -209,7 +211,9 @@ def _targets(keystore: Keystore, op: str, request: dict[str, Any]) -> list[Targe
                     targets.append(Target(action, current, None))
         return targets
     if op == "DeleteAlias":
-        alias = keystore.get_alias(request["AliasName"])
+        # Unchecked, as the handler removes it: an alias altered outside qkms is deleted on
+        # the authority of the key it names now (whoever altered it could delete it anyway).
+        alias = keystore.get_alias(request["AliasName"], checked=False)
         current = None if alias is None else keystore.get_key(alias["key_id"])
         return [] if current is None else [Target(action, current, None)]
     if op == "CreateGrant":
@@ -328,11 +332,16 @@ def _target_context(
         if destination is not None:
             same = find_key(keystore, destination)["key_id"] == key["key_id"]
             context["kms:reencryptonsamekey"] = "true" if same else "false"
+    # An alias or tag altered outside qkms makes the call KeyUnavailableException, except for
+    # the calls that remove or replace one: there it is left out, so that it can be removed
+    # (leaving one out allows nothing that deleting its row outside qkms would not).
+    skip = target.action in _REPAIRS
     if any(k.startswith("aws:resourcetag/") for k in wanted):
-        for row in keystore.list_tags(key["key_id"], None, 1000):
+        for row in keystore.list_tags(key["key_id"], None, 1000, skip_altered=skip):
             context[f"aws:resourcetag/{row['tag_key'].lower()}"] = row["tag_value"]
     if "kms:resourcealiases" in wanted:
-        aliases = [a["name"] for a in keystore.list_aliases(key["key_id"], None, 1000)]
+        rows = keystore.list_aliases(key["key_id"], None, 1000, skip_altered=skip)
+        aliases = [a["name"] for a in rows]
         if aliases:
             context["kms:resourcealiases"] = aliases
     return context

@@ -129,7 +129,8 @@ def _alias_hint(keystore: Keystore, name: str) -> str:
     `name` exists (`ci` was given bare) or one is close to it (a near miss); else ''."""
     from difflib import get_close_matches
 
-    names = [row["name"] for row in keystore.list_aliases(None, None, _HINT_ALIASES)]
+    # Unchecked: a name suggested decides nothing (resolving it checks its MAC).
+    names = [row["name"] for row in keystore.list_aliases(None, None, _HINT_ALIASES, checked=False)]
     close = [name] if name in names else get_close_matches(name, names, n=1, cutoff=0.8)
     return f" Did you mean {close[0]}?" if close else ""
 

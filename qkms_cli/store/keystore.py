@@ -49,6 +49,9 @@ DEFAULT_PARTITION = "verenc"
 # How long a writer waits for another process's transaction before DependencyTimeoutException.
 DEFAULT_BUSY_TIMEOUT = 10.0
 
+# The schema version before aliases and tags carried MACs (see Keystore._migrate).
+_ALIAS_TAG_MACS = [name for name, _sql in MIGRATIONS].index("0007_alias_tag_macs")
+
 Clock = Callable[[], float]
 
 if TYPE_CHECKING:
@@ -437,6 +440,8 @@ class Keystore:
 
     def _migrate(self) -> None:
         self._db.prepare()
+        if 0 < self._db.schema_version() <= _ALIAS_TAG_MACS:
+            self._master_for_upgrade()  # before the lock: a passphrase may be asked for
         with self.write(alone=True):
             # Again under the lock: another process may have migrated meanwhile.
             version = self._db.schema_version()
@@ -444,7 +449,24 @@ class Keystore:
                 self._db.run_script(sql)
             if version == 0:
                 self._initialise(self._new or master.NewMaster.from_env())
+            elif version <= _ALIAS_TAG_MACS:
+                # The aliases and tags already there are taken as they are, once, at the
+                # upgrade (as key rows from before row MACs are sealed at their first use);
+                # a row without a MAC after it is refused, as a grant without one is.
+                from qkms_cli.store import aliases, tags
+
+                aliases.seal_legacy(self)
+                tags.seal_legacy(self)
             self._db.set_schema_version(SCHEMA_VERSION)
+
+    def _master_for_upgrade(self) -> None:
+        try:
+            self.master_key()
+        except KeystoreError as exc:
+            raise KeystoreError(
+                "This qkms authenticates aliases and tags: upgrading the keystore MACs those it "
+                f"holds, once, and needs its master key for that. {exc.message}"
+            ) from None
 
     def _initialise(self, new: master.NewMaster) -> None:
         account_id = self._new_account_id or os.environ.get("QKMS_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
@@ -589,6 +611,24 @@ class Keystore:
         if retry and self._rekeyed_meanwhile():
             return wrap.check_row_mac(self._row_mac_key(), kind, values, mac)
         return False
+
+    def check_row_mac_once(self, kind: str, values: list[object], mac: bytes) -> bool:
+        """check_row_mac, remembered per process by the row's whole content (kind, values and
+        MAC), as key rows are (_authentic): a hot alias or tag is not re-MACed on every call,
+        and any change to the row, its MAC included, is checked afresh."""
+        try:
+            seen: tuple[Any, ...] | None = (kind, *values, mac)
+            if seen in self._authentic_rows:
+                return True
+        except TypeError:  # a value that cannot be hashed: check it every time
+            seen = None
+        if not self.check_row_mac(kind, values, mac):
+            return False
+        if seen is not None:
+            if len(self._authentic_rows) >= _AUTHENTIC_ROWS_KEPT:
+                self._authentic_rows.clear()
+            self._authentic_rows.add(seen)
+        return True
 
     def _resolve_master(self, mode: str, check: bytes) -> bytes:
         raw = self._credentials.raw_key()
@@ -998,63 +1038,74 @@ class Keystore:
             (key_id, after, limit),
         )
 
-    # -- aliases -----------------------------------------------------------------------------
+    # -- aliases and tags: each row MACed (store/aliases.py, store/tags.py) -----------------
 
-    def get_alias(self, name: str) -> dict[str, Any] | None:
-        return self._one("SELECT * FROM aliases WHERE name = ?", (name,))
+    def get_alias(self, name: str, *, checked: bool = True) -> dict[str, Any] | None:
+        """The alias, its MAC checked: KeyUnavailableException when it was altered outside qkms.
+
+        checked=False only to test that a name is taken or to remove the alias.
+        """
+        from qkms_cli.store import aliases
+
+        return aliases.get(self, name, checked=checked)
 
     def insert_alias(self, name: str, key_id: str) -> None:
-        now = self.now()
-        self._exec(
-            "INSERT INTO aliases (name, key_id, created, updated) VALUES (?, ?, ?, ?)",
-            (name, key_id, now, now),
-        )
+        from qkms_cli.store import aliases
+
+        aliases.insert(self, name, key_id)
 
     def retarget_alias(self, name: str, key_id: str) -> None:
-        self._exec(
-            "UPDATE aliases SET key_id = ?, updated = ? WHERE name = ?", (key_id, self.now(), name)
-        )
+        from qkms_cli.store import aliases
+
+        aliases.retarget(self, name, key_id)
 
     def delete_alias(self, name: str) -> None:
-        self._exec("DELETE FROM aliases WHERE name = ?", (name,))
+        from qkms_cli.store import aliases
+
+        aliases.delete(self, name)
 
     def list_aliases(
-        self, key_id: str | None, after: str | None, limit: int
+        self,
+        key_id: str | None,
+        after: str | None,
+        limit: int,
+        *,
+        checked: bool = True,
+        skip_altered: bool = False,
     ) -> list[dict[str, Any]]:
-        if key_id is None:
-            return self._all(
-                "SELECT * FROM aliases WHERE name > ? ORDER BY name LIMIT ?", (after or "", limit)
-            )
-        return self._all(
-            "SELECT * FROM aliases WHERE key_id = ? AND name > ? ORDER BY name LIMIT ?",
-            (key_id, after or "", limit),
-        )
+        """Aliases by name; each checked whenever the master key is at hand (see master_at_hand),
+        as a listing of keys is: KeyUnavailableException for one altered, or (skip_altered) left
+        out. checked=False for names that decide nothing (a hint)."""
+        from qkms_cli.store import aliases
 
-    # -- tags --------------------------------------------------------------------------------
+        at_hand = checked and self.master_at_hand()
+        return aliases.page(self, key_id, after, limit, checked=at_hand, skip_altered=skip_altered)
 
     def put_tags(self, key_id: str, tags: dict[str, str]) -> None:
-        self._many(
-            "INSERT INTO tags (key_id, tag_key, tag_value) VALUES (?, ?, ?) "
-            "ON CONFLICT (key_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value",
-            [(key_id, k, v) for k, v in tags.items()],
-        )
+        from qkms_cli.store import tags as stored
+
+        stored.put(self, key_id, tags)
 
     def delete_tags(self, key_id: str, tag_keys: list[str]) -> None:
-        self._many(
-            "DELETE FROM tags WHERE key_id = ? AND tag_key = ?", [(key_id, k) for k in tag_keys]
-        )
+        from qkms_cli.store import tags
 
-    def list_tags(self, key_id: str, after: str | None, limit: int) -> list[dict[str, Any]]:
-        return self._all(
-            "SELECT tag_key, tag_value FROM tags WHERE key_id = ? AND tag_key > ? "
-            "ORDER BY tag_key LIMIT ?",
-            (key_id, after or "", limit),
-        )
+        tags.delete(self, key_id, tag_keys)
+
+    def list_tags(
+        self, key_id: str, after: str | None, limit: int, *, skip_altered: bool = False
+    ) -> list[dict[str, Any]]:
+        """A key's tags by tag key; each checked whenever the master key is at hand, as key
+        policies are (a tag decides aws:ResourceTag conditions): KeyUnavailableException for
+        one altered, or (skip_altered) left out."""
+        from qkms_cli.store import tags
+
+        at_hand = self.master_at_hand()
+        return tags.page(self, key_id, after, limit, checked=at_hand, skip_altered=skip_altered)
 
     def tag_keys(self, key_id: str) -> set[str]:
-        return {
-            r["tag_key"] for r in self._all("SELECT tag_key FROM tags WHERE key_id = ?", (key_id,))
-        }
+        from qkms_cli.store import tags
+
+        return tags.tag_keys(self, key_id)
 
     # -- maintenance -------------------------------------------------------------------------
 
@@ -1175,6 +1226,10 @@ class Keystore:
             from qkms_cli.store import grants
 
             pool_problems += grants.verify(self, wrap.mac_key(key))
+        from qkms_cli.store import aliases, tags
+
+        pool_problems += aliases.verify(self, wrap.mac_key(key))
+        pool_problems += tags.verify(self, wrap.mac_key(key))
         return {
             "keys": len(keys),
             "legacy": legacy,
@@ -1267,6 +1322,10 @@ class Keystore:
                 from qkms_cli.store import grants
 
                 grants.remac(self, old_mac, new_mac)
+            from qkms_cli.store import aliases, tags
+
+            aliases.remac(self, old_mac, new_mac)
+            tags.remac(self, old_mac, new_mac)
             if self._has_table("audit_events"):
                 from qkms_cli.store import audit
 

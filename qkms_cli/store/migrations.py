@@ -136,6 +136,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX audit_events_key2 ON audit_events (key_id2, seq) WHERE key_id2 IS NOT NULL;
         """,
     ),
+    (
+        # A MAC over each alias (name, target key, dates) and each tag (key, tag key, value):
+        # store/aliases.py, store/tags.py. The rows already there get theirs in the same
+        # transaction when the master key is at hand (Keystore._migrate); any row without one
+        # after that is refused, as a grant without one is.
+        "0007_alias_tag_macs",
+        """
+        ALTER TABLE aliases ADD COLUMN mac BLOB;
+        ALTER TABLE tags ADD COLUMN mac BLOB;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
