@@ -11,6 +11,7 @@ answered from the trail, and the trail's own operations (list, prune, verify).
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from datetime import datetime, timezone
@@ -203,9 +204,8 @@ def _iso(epoch: float) -> str:
 
 
 def _uuid() -> str:
-    from qkms_cli.service.caller import request_uuid
-
-    return request_uuid()
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:32]}"
 
 
 def request_parameters(request: Any) -> dict[str, Any] | None:

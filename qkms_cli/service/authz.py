@@ -20,10 +20,10 @@ from qkms_cli.errors import (
     MalformedPolicyDocumentException,
     ParamValidationError,
 )
-from qkms_cli.service import policy as policies
 from qkms_cli.service.common import find_key, key_arn, root_arn
 
 if TYPE_CHECKING:
+    from qkms_cli.service import policy as policies
     from qkms_cli.service.caller import Caller
     from qkms_cli.store.keystore import Keystore
 
@@ -375,6 +375,8 @@ def _check(
             return
         decision = None
     else:
+        from qkms_cli.service import policy as policies  # only for a key that has a policy
+
         document = _parse_stored(text, resource)
         context = _target_context(keystore, base(), target, request, document.condition_keys)
         ask = policies.Request(principal, account, f"kms:{target.action}", resource, context)
@@ -389,6 +391,8 @@ def _check(
 
 
 def _parse_stored(text: str, resource: str) -> policies.Policy:
+    from qkms_cli.service import policy as policies
+
     try:
         return policies.parse(text)
     except MalformedPolicyDocumentException as exc:  # pragma: no cover - checked when put
@@ -423,6 +427,8 @@ def lockout_check(
 ) -> None:
     """Parse the new policy; unless bypassed, refuse one that would stop the caller from ever
     changing it again (AWS's policy lockout safety check)."""
+    from qkms_cli.service import policy as policies
+
     document = policies.parse(request["Policy"])
     if request.get("BypassPolicyLockoutSafetyCheck"):
         return

@@ -11,7 +11,6 @@ it; events written by calls that never needed the master key (a passphrase keyst
 from __future__ import annotations
 
 import contextlib
-import random
 import struct
 import threading
 import time
@@ -266,6 +265,8 @@ def _append_batch(keystore: Keystore, batch: list[_Pending]) -> list[tuple[int, 
         except QkmsError as exc:
             if not getattr(exc, "transient", False) or attempt == _ATTEMPTS - 1:
                 raise
+            import random
+
             time.sleep(random.uniform(0, 0.002 * 2**attempt))
     raise AssertionError("unreachable")  # pragma: no cover
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import json
 import os
 import threading
@@ -185,6 +184,8 @@ _LAST: tuple[str, bytes, bytes] | None = None  # (the parameters, the passphrase
 
 def derive(passphrase: bytes, params: KdfParams) -> bytes:
     """The master key from a passphrase, with the keystore's stored salt and cost."""
+    import hmac  # here: hashlib's import costs every other command 2 ms
+
     global _LAST
     with _DERIVING:
         last = _LAST
