@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -15,8 +14,7 @@ BLOB = "blob"  # a ciphertext blob, always raw bytes
 SECRET = "secret"  # plaintext: raw bytes, 0600
 
 
-@dataclass(frozen=True)
-class FileOut:
+class FileOut(NamedTuple):
     flag: str
     member: str
     kind: str

@@ -24,7 +24,7 @@ import json
 import os
 import struct
 import uuid
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from qkms_cli.engine.specs import DATA_KEY_PAIR_SPECS
 
@@ -51,8 +51,7 @@ class BlobAuthenticationError(ValueError):
     """The blob is well formed but did not authenticate under the key and context given."""
 
 
-@dataclass(frozen=True)
-class BlobHeader:
+class BlobHeader(NamedTuple):
     flags: int
     kind: int
     spec: int
