@@ -386,15 +386,16 @@ def _parse_iso(text: str) -> datetime:
 
 # -- the trail's own operations ------------------------------------------------------------------
 
-_RELATIVE = re.compile(r"^(\d+)([smhd])$")
+# Patterns, compiled by re on first use (the trail's own operations), not at every start.
+_RELATIVE = r"^(\d+)([smhd])$"
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_KEY_ID = re.compile(r"(?:^|key/)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
+_KEY_ID = r"(?:^|key/)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 
 
 def parse_time(keystore: Keystore, text: str, member: str) -> float:
     """A date: ISO 8601 (2026-12-01, 2026-12-01T10:00:00Z), epoch seconds, or an age (30d, 12h)."""
     value = text.strip()
-    relative = _RELATIVE.match(value)
+    relative = re.match(_RELATIVE, value)
     if relative:
         return keystore.now() - int(relative[1]) * _UNIT[relative[2]]
     try:
@@ -424,7 +425,7 @@ def list_audit_events(keystore: Keystore, request: dict[str, Any]) -> dict[str, 
         raise InvalidMarkerException(f"Invalid marker '{marker}': pass a NextMarker it returned.")
     key_id = None
     if request.get("KeyId"):
-        match = _KEY_ID.search(request["KeyId"])
+        match = re.search(_KEY_ID, request["KeyId"])
         key_id = match[1] if match else find_key(keystore, request["KeyId"])["key_id"]
     user = request.get("User")
     principal = user if user and user.startswith("arn:") else None

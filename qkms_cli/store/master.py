@@ -8,7 +8,6 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from qkms_cli.engine import wrap
@@ -54,7 +53,10 @@ class ScryptParams(NamedTuple):
     n: int = SCRYPT_N
     r: int = SCRYPT_R
     p: int = SCRYPT_P
-    name = "scrypt"
+
+    @property
+    def name(self) -> str:
+        return "scrypt"
 
     @classmethod
     def new(cls) -> ScryptParams:
@@ -100,7 +102,10 @@ class Argon2Params(NamedTuple):
     memory_kib: int = ARGON2_MEMORY_KIB
     iterations: int = ARGON2_ITERATIONS
     lanes: int = ARGON2_LANES
-    name = "argon2id"
+
+    @property
+    def name(self) -> str:
+        return "argon2id"
 
     @classmethod
     def new(cls) -> Argon2Params:
@@ -256,13 +261,29 @@ def read_passphrase_file(path: str) -> bytes:
     return data
 
 
-@dataclass
 class Credentials:
-    """Where an existing keystore's master key comes from; nothing is read until a secret is."""
+    """Where an existing keystore's master key comes from; nothing is read until a secret is.
 
-    passphrase: bytes | None = field(default=None, repr=False)
-    raw_key_text: str | None = field(default=None, repr=False)
-    prompt: Prompt | None = field(default=None, repr=False)
+    A plain class (a dataclass costs every command ~0.3 ms to define); its repr shows none of
+    the secrets."""
+
+    __slots__ = ("passphrase", "prompt", "raw_key_text")
+    passphrase: bytes | None
+    raw_key_text: str | None
+    prompt: Prompt | None
+
+    def __init__(
+        self,
+        passphrase: bytes | None = None,
+        raw_key_text: str | None = None,
+        prompt: Prompt | None = None,
+    ) -> None:
+        self.passphrase = passphrase
+        self.raw_key_text = raw_key_text
+        self.prompt = prompt
+
+    def __repr__(self) -> str:
+        return "Credentials()"
 
     @classmethod
     def from_env(cls, prompt: Prompt | None = None) -> Credentials:
@@ -293,16 +314,39 @@ class Credentials:
         return self.passphrase
 
 
-@dataclass(frozen=True)
 class NewMaster:
-    """How a new keystore (or a rekeyed one) gets its master key."""
+    """How a new keystore (or a rekeyed one) gets its master key (checked when made; read-only;
+    its repr shows no secret)."""
 
-    mode: str = KEYFILE
-    passphrase: bytes | None = field(default=None, repr=False)
-    raw_key: bytes | None = field(default=None, repr=False)
-    allow_weak: bool = False
+    __slots__ = ("allow_weak", "mode", "passphrase", "raw_key")
+    mode: str
+    passphrase: bytes | None
+    raw_key: bytes | None
+    allow_weak: bool
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        mode: str = KEYFILE,
+        passphrase: bytes | None = None,
+        raw_key: bytes | None = None,
+        allow_weak: bool = False,
+    ) -> None:
+        for name, value in (
+            ("mode", mode),
+            ("passphrase", passphrase),
+            ("raw_key", raw_key),
+            ("allow_weak", allow_weak),
+        ):
+            object.__setattr__(self, name, value)
+        self._check()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"NewMaster is read-only ({name})")
+
+    def __repr__(self) -> str:
+        return f"NewMaster(mode={self.mode!r}, allow_weak={self.allow_weak!r})"
+
+    def _check(self) -> None:
         if self.mode not in MODES:
             raise KeystoreError(
                 f"Unknown master key mode {self.mode!r}; one of: {', '.join(MODES)}."
