@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from qkms_cli.errors import ApiError, KeystoreError, KeyUnavailableException
+from qkms_cli.errors import ApiError, KeyUnavailableException
+from qkms_cli.store import macs
 
 if TYPE_CHECKING:
     from qkms_cli.store.rows import KeystoreRows as Keystore
@@ -140,40 +141,34 @@ def seal_legacy(keystore: Keystore) -> int:
 
 def verify(keystore: Keystore, mac_key: bytes) -> list[str]:
     """A problem for each alias row whose MAC does not match (for `keystore verify`)."""
-    from qkms_cli.engine import wrap
-
-    problems = []
-    for row in keystore._all(f"{_SELECT} ORDER BY name"):
-        if row["mac"] is None:
-            problems.append(
-                f"alias {row['name']}: has no MAC (planted outside qkms); delete it and create "
-                "it again"
-            )
-        elif not wrap.check_row_mac(mac_key, _KIND, _fields(row), _bytes(row["mac"])):
-            problems.append(
-                f"alias {row['name']}: failed authentication (its target key or dates altered "
-                "outside qkms)"
-            )
-    return problems
+    return macs.problems(
+        keystore._all(f"{_SELECT} ORDER BY name"),
+        mac_key,
+        _KIND,
+        _fields,
+        missing=lambda row: (
+            f"alias {row['name']}: has no MAC (planted outside qkms); delete it and create it again"
+        ),
+        altered=lambda row: (
+            f"alias {row['name']}: failed authentication (its target key or dates altered "
+            "outside qkms)"
+        ),
+    )
 
 
 def remac(keystore: Keystore, old_mac_key: bytes, new_mac_key: bytes) -> None:
     """Re-MAC every alias row under a new master key (inside `keystore rekey`'s transaction)."""
-    from qkms_cli.engine import wrap
-
-    for row in keystore._all(_SELECT):
-        fields = _fields(row)
-        if not wrap.check_row_mac(old_mac_key, _KIND, fields, _bytes(row["mac"])):
-            raise KeystoreError(
-                f"The alias {row['name']} does not authenticate, so the keystore was not "
-                "rekeyed. Run `qkms keystore verify`."
-            )
-        keystore._exec(
-            "UPDATE aliases SET mac = ? WHERE name = ?",
-            (wrap.row_mac(new_mac_key, _KIND, fields), row["name"]),
-        )
+    remade = macs.remade(
+        keystore._all(_SELECT),
+        old_mac_key,
+        new_mac_key,
+        _KIND,
+        _fields,
+        what=lambda row: f"The alias {row['name']}",
+    )
+    keystore._many(
+        "UPDATE aliases SET mac = ? WHERE name = ?", [(mac, row["name"]) for mac, row in remade]
+    )
 
 
-def _bytes(value: object) -> Any:
-    # PostgreSQL hands BYTEA back as memoryview.
-    return bytes(value) if isinstance(value, memoryview) else value
+_bytes = macs.stored

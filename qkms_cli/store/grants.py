@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from qkms_cli.errors import KeystoreError, KeyUnavailableException
+from qkms_cli.errors import KeyUnavailableException
+from qkms_cli.store import macs
 
 if TYPE_CHECKING:
     from qkms_cli.store.rows import KeystoreRows as Keystore
@@ -144,40 +145,36 @@ def delete(keystore: Keystore, grant_id: str) -> bool:
 
 def verify(keystore: Keystore, mac_key: bytes) -> list[str]:
     """A problem for each grant row whose MAC does not match (for `keystore verify`)."""
-    from qkms_cli.engine import wrap
-
-    problems = []
-    for row in keystore._all(f"{_SELECT} ORDER BY key_id, grant_id"):
-        if row["mac"] is None:
-            problems.append(
-                f"key {row['key_id']}: its grant {row['grant_id']} has no MAC (planted outside "
-                "qkms, or written by a development build); revoke it and create it again"
-            )
-        elif not wrap.check_row_mac(mac_key, _KIND, _fields(row), _bytes(row["mac"])):
-            problems.append(
-                f"key {row['key_id']}: its grant {row['grant_id']} failed authentication "
-                "(altered outside qkms)"
-            )
-    return problems
+    return macs.problems(
+        keystore._all(f"{_SELECT} ORDER BY key_id, grant_id"),
+        mac_key,
+        _KIND,
+        _fields,
+        missing=lambda row: (
+            f"key {row['key_id']}: its grant {row['grant_id']} has no MAC (planted outside "
+            "qkms, or written by a development build); revoke it and create it again"
+        ),
+        altered=lambda row: (
+            f"key {row['key_id']}: its grant {row['grant_id']} failed authentication "
+            "(altered outside qkms)"
+        ),
+    )
 
 
 def remac(keystore: Keystore, old_mac_key: bytes, new_mac_key: bytes) -> None:
     """Re-MAC every grant row under a new master key (inside `keystore rekey`'s transaction)."""
-    from qkms_cli.engine import wrap
+    remade = macs.remade(
+        keystore._all(_SELECT),
+        old_mac_key,
+        new_mac_key,
+        _KIND,
+        _fields,
+        what=lambda row: f"The grant {row['grant_id']} on key {row['key_id']}",
+    )
+    keystore._many(
+        "UPDATE grants SET mac = ? WHERE grant_id = ?",
+        [(mac, row["grant_id"]) for mac, row in remade],
+    )
 
-    for row in keystore._all(_SELECT):
-        fields = _fields(row)
-        if not wrap.check_row_mac(old_mac_key, _KIND, fields, _bytes(row["mac"])):
-            raise KeystoreError(
-                f"The grant {row['grant_id']} on key {row['key_id']} does not authenticate, so "
-                "the keystore was not rekeyed. Run `qkms keystore verify`."
-            )
-        keystore._exec(
-            "UPDATE grants SET mac = ? WHERE grant_id = ?",
-            (wrap.row_mac(new_mac_key, _KIND, fields), row["grant_id"]),
-        )
 
-
-def _bytes(value: object) -> object:
-    # PostgreSQL hands BYTEA back as memoryview.
-    return bytes(value) if isinstance(value, memoryview) else value
+_bytes = macs.stored

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qkms_cli.errors import KeystoreError, KeyUnavailableException
+from qkms_cli.errors import KeyUnavailableException
+from qkms_cli.store import macs
 
 if TYPE_CHECKING:
     from qkms_cli.store.rows import KeystoreRows as Keystore
@@ -51,36 +52,37 @@ def put(keystore: Keystore, key_id: str, policy: str) -> None:
         )
 
 
+def _row_fields(row: dict[str, object]) -> list[object]:
+    return _fields(str(row["key_id"]), str(row["policy"]))
+
+
 def verify(keystore: Keystore, mac_key: bytes) -> list[str]:
     """A problem for each policy row whose MAC does not match (for `keystore verify`)."""
-    from qkms_cli.engine import wrap
-
-    return [
-        f"key {row['key_id']}: its key policy failed authentication (altered outside qkms)"
-        for row in keystore._all("SELECT key_id, policy, mac FROM key_policies ORDER BY key_id")
-        if not wrap.check_row_mac(
-            mac_key, _KIND, _fields(row["key_id"], str(row["policy"])), _bytes(row["mac"])
-        )
-    ]
+    return macs.problems(
+        keystore._all("SELECT key_id, policy, mac FROM key_policies ORDER BY key_id"),
+        mac_key,
+        _KIND,
+        _row_fields,
+        altered=lambda row: (
+            f"key {row['key_id']}: its key policy failed authentication (altered outside qkms)"
+        ),
+    )
 
 
 def remac(keystore: Keystore, old_mac_key: bytes, new_mac_key: bytes) -> None:
     """Re-MAC every policy row under a new master key (inside `keystore rekey`'s transaction)."""
-    from qkms_cli.engine import wrap
+    remade = macs.remade(
+        keystore._all("SELECT key_id, policy, mac FROM key_policies"),
+        old_mac_key,
+        new_mac_key,
+        _KIND,
+        _row_fields,
+        what=lambda row: f"The key policy of key {row['key_id']}",
+    )
+    keystore._many(
+        "UPDATE key_policies SET mac = ? WHERE key_id = ?",
+        [(mac, row["key_id"]) for mac, row in remade],
+    )
 
-    for row in keystore._all("SELECT key_id, policy, mac FROM key_policies"):
-        fields = _fields(row["key_id"], str(row["policy"]))
-        if not wrap.check_row_mac(old_mac_key, _KIND, fields, _bytes(row["mac"])):
-            raise KeystoreError(
-                f"The key policy of key {row['key_id']} does not authenticate, so the keystore "
-                "was not rekeyed. Run `qkms keystore verify`."
-            )
-        keystore._exec(
-            "UPDATE key_policies SET mac = ? WHERE key_id = ?",
-            (wrap.row_mac(new_mac_key, _KIND, fields), row["key_id"]),
-        )
 
-
-def _bytes(value: object) -> object:
-    # PostgreSQL hands BYTEA back as memoryview.
-    return bytes(value) if isinstance(value, memoryview) else value
+_bytes = macs.stored

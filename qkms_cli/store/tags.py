@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from qkms_cli.errors import ApiError, KeystoreError, KeyUnavailableException
+from qkms_cli.errors import ApiError, KeyUnavailableException
+from qkms_cli.store import macs
 
 if TYPE_CHECKING:
     from qkms_cli.store.rows import KeystoreRows as Keystore
@@ -111,39 +112,36 @@ def seal_legacy(keystore: Keystore) -> int:
 
 def verify(keystore: Keystore, mac_key: bytes) -> list[str]:
     """A problem for each tag row whose MAC does not match (for `keystore verify`)."""
-    from qkms_cli.engine import wrap
-
-    problems = []
-    for row in keystore._all(f"{_SELECT} ORDER BY key_id, tag_key"):
-        if row["mac"] is None:
-            problems.append(
-                f"key {row['key_id']}: its tag {row['tag_key']} has no MAC (planted outside "
-                "qkms); untag it and tag the key again"
-            )
-        elif not wrap.check_row_mac(mac_key, _KIND, _row_fields(row), _bytes(row["mac"])):
-            problems.append(
-                f"key {row['key_id']}: its tag {row['tag_key']} failed authentication "
-                "(altered outside qkms)"
-            )
-    return problems
+    return macs.problems(
+        keystore._all(f"{_SELECT} ORDER BY key_id, tag_key"),
+        mac_key,
+        _KIND,
+        _row_fields,
+        missing=lambda row: (
+            f"key {row['key_id']}: its tag {row['tag_key']} has no MAC (planted outside "
+            "qkms); untag it and tag the key again"
+        ),
+        altered=lambda row: (
+            f"key {row['key_id']}: its tag {row['tag_key']} failed authentication "
+            "(altered outside qkms)"
+        ),
+    )
 
 
 def remac(keystore: Keystore, old_mac_key: bytes, new_mac_key: bytes) -> None:
     """Re-MAC every tag row under a new master key (inside `keystore rekey`'s transaction)."""
-    from qkms_cli.engine import wrap
+    remade = macs.remade(
+        keystore._all(_SELECT),
+        old_mac_key,
+        new_mac_key,
+        _KIND,
+        _row_fields,
+        what=lambda row: f"The tag {row['tag_key']} of key {row['key_id']}",
+    )
+    keystore._many(
+        "UPDATE tags SET mac = ? WHERE key_id = ? AND tag_key = ?",
+        [(mac, row["key_id"], row["tag_key"]) for mac, row in remade],
+    )
 
-    updates = []
-    for row in keystore._all(_SELECT):
-        fields = _row_fields(row)
-        if not wrap.check_row_mac(old_mac_key, _KIND, fields, _bytes(row["mac"])):
-            raise KeystoreError(
-                f"The tag {row['tag_key']} of key {row['key_id']} does not authenticate, so "
-                "the keystore was not rekeyed. Run `qkms keystore verify`."
-            )
-        updates.append((wrap.row_mac(new_mac_key, _KIND, fields), row["key_id"], row["tag_key"]))
-    keystore._many("UPDATE tags SET mac = ? WHERE key_id = ? AND tag_key = ?", updates)
 
-
-def _bytes(value: object) -> Any:
-    # PostgreSQL hands BYTEA back as memoryview.
-    return bytes(value) if isinstance(value, memoryview) else value
+_bytes = macs.stored
