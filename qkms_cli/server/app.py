@@ -77,21 +77,19 @@ class Application:
     def keystore(self) -> Any:
         store = getattr(self._local, "keystore", None)
         if store is None:
-            store = service.open_keystore(self.config.home, create=False)
-            store.master_key()  # a wrong passphrase fails here, once, not in every request
-            self._local.keystore = store
+            store = self._local.keystore = self._open_keystore()
+        return store
+
+    def _open_keystore(self) -> Any:
+        store = service.open_keystore(self.config.home, create=False)
+        store.master_key()  # a wrong passphrase fails here, once, not in every request
         return store
 
     def _start_writer(self) -> None:
         """The worker's audit writer, on a keystore connection of its own."""
         from qkms_cli.store import audit
 
-        def open_own() -> Any:
-            store = service.open_keystore(self.config.home, create=False)
-            store.master_key()
-            return store
-
-        audit.start_writer(open_own)
+        audit.start_writer(self._open_keystore)
 
     def close(self) -> None:
         """Finish the work in flight; each pool thread's connection goes with its thread."""
@@ -143,18 +141,17 @@ class Application:
         for future, required in deferred:
             try:
                 await asyncio.wrap_future(future)
-            except QkmsError as exc:
-                if required:  # an answer whose event is not written is no answer
-                    status = 500
-                    body = wire.encode_error(KMSInternalException.code, exc.message)
-            except Exception:
-                if required:
+            except Exception as exc:
+                if not required:  # a failed call's event: its own error is the answer
+                    continue
+                # An answer whose event is not written is no answer.
+                if isinstance(exc, QkmsError):
+                    message = exc.message
+                else:  # the operator's log has what went wrong, the client only that it did
                     print("qkms serve: the audit trail's writer failed:", file=sys.stderr)
                     traceback.print_exc(file=sys.stderr)
-                    status = 500
-                    body = wire.encode_error(
-                        KMSInternalException.code, "The audit trail could not be written."
-                    )
+                    message = "The audit trail could not be written."
+                status, body = 500, wire.encode_error(KMSInternalException.code, message)
         return status, body
 
     # -- ASGI ----------------------------------------------------------------------------------

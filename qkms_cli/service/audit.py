@@ -11,7 +11,6 @@ answered from the trail, and the trail's own operations (list, prune, verify).
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from datetime import datetime, timezone
@@ -204,8 +203,9 @@ def _iso(epoch: float) -> str:
 
 
 def _uuid() -> str:
-    h = os.urandom(16).hex()
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:32]}"
+    import uuid  # loaded already: click imports it
+
+    return str(uuid.uuid4())
 
 
 def request_parameters(request: Any) -> dict[str, Any] | None:

@@ -23,10 +23,10 @@ class Caller(NamedTuple):
 
 
 def request_uuid() -> str:
-    """A random (version 4) UUID for a request or event id. Not a secret, so drawn from
-    random's generator (seeded from os.urandom, and again in a forked child) instead of
-    os.urandom, a system call two or three times a request."""
-    import random  # the server's: a local call makes one event id, from os.urandom
+    """A random (version 4) UUID for a request id. Not a secret, so drawn from random's
+    generator (seeded from os.urandom, and again in a forked child): uuid.uuid4 makes a system
+    call for each, two or three times a request on a busy server."""
+    import random
+    import uuid
 
-    h = f"{random.getrandbits(128):032x}"
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:32]}"
+    return str(uuid.UUID(int=random.getrandbits(128), version=4))

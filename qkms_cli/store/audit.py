@@ -70,14 +70,8 @@ def seal_ok(key: bytes, seq: int, digest: bytes, tag: bytes) -> bool:
     return True
 
 
-class _Pending:
-    """One event waiting for the writer thread's next transaction."""
-
-    __slots__ = ("columns", "future", "key", "record")
-
-    def __init__(self, columns: dict[str, Any], record: bytes, key: bytes | None) -> None:
-        self.columns, self.record, self.key = columns, record, key
-        self.future: Future[tuple[int, bytes]] | None = None  # the writer thread's
+# One event: its indexed columns, its record, and the key that seals it (None: sealed later).
+Event = tuple[dict[str, Any], bytes, bytes | None]
 
 
 class Writer:
@@ -96,7 +90,7 @@ class Writer:
         self._empty = queue.Empty
         self._open = open_keystore
         # SimpleQueue: a put is a few C instructions, never a lock handed between threads.
-        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[Event, Future] | None] = queue.SimpleQueue()
         self._closing = False
         self._thread = threading.Thread(target=self._loop, name="qkms-audit", daemon=True)
         self._keystore: Any = None  # the writer thread's own connection
@@ -116,10 +110,9 @@ class Writer:
 
         if self._closing:
             raise QkmsError("The audit trail's writer has stopped.")
-        pending = _Pending(columns, record, key)
-        pending.future = Future()
-        self._queue.put(pending)
-        return pending.future
+        future: Future[tuple[int, bytes]] = Future()
+        self._queue.put(((columns, record, key), future))
+        return future
 
     def close(self) -> None:
         """Write what is queued, then stop."""
@@ -132,8 +125,8 @@ class Writer:
                 late = self._queue.get_nowait()
             except self._empty:
                 return
-            if late is not None and late.future is not None:
-                late.future.set_exception(QkmsError("The audit trail's writer has stopped."))
+            if late is not None:
+                late[1].set_exception(QkmsError("The audit trail's writer has stopped."))
 
     def _loop(self) -> None:
         try:
@@ -152,7 +145,7 @@ class Writer:
     def _serve(self) -> None:
         stopping = False
         while not stopping:
-            batch: list[_Pending] = []
+            batch: list[tuple[Event, Future]] = []
             item = self._queue.get()
             while True:
                 if item is None:
@@ -166,16 +159,13 @@ class Writer:
             if not batch:
                 continue
             try:
-                assert self._keystore is not None
-                results = _append_batch(self._keystore, batch)
+                results = _append_batch(self._keystore, [event for event, _ in batch])
             except BaseException as exc:  # each waiting call reports it as its own failure
-                for pending in batch:
-                    assert pending.future is not None
-                    pending.future.set_exception(exc)
+                for _, future in batch:
+                    future.set_exception(exc)
             else:
-                for pending, result in zip(batch, results):
-                    assert pending.future is not None
-                    pending.future.set_result(result)
+                for (_, future), result in zip(batch, results):
+                    future.set_result(result)
             if self._keystore.dialect == "sqlite":
                 # Leave the lock free a moment: another worker's writer, trying it every half
                 # millisecond (store/sqlite.py), would otherwise rarely find it free between
@@ -245,7 +235,7 @@ def append(
         return
     writer = _WRITER
     if writer is None:
-        _append_batch(keystore, [_Pending(columns, record, key)])
+        _append_batch(keystore, [(columns, record, key)])
         return
     future = writer.submit(columns, record, key)
     deferred = getattr(_DEFERRED, "into", None)
@@ -255,13 +245,13 @@ def append(
         future.result()
 
 
-def _append_batch(keystore: Keystore, batch: list[_Pending]) -> list[tuple[int, bytes]]:
+def _append_batch(keystore: Keystore, batch: list[Event]) -> list[tuple[int, bytes]]:
     """The batch's events in one transaction holding the chain's lock (one holder at a time),
     tried again when a shared keystore's serialization check refuses it."""
     for attempt in range(_ATTEMPTS):
         try:
             with keystore._db.transaction(exclusive=True, lock=True):
-                return _append_many(keystore, [(p.columns, p.record, p.key) for p in batch])
+                return _append_many(keystore, batch)
         except QkmsError as exc:
             if not getattr(exc, "transient", False) or attempt == _ATTEMPTS - 1:
                 raise
@@ -277,9 +267,7 @@ def _append(
     return _append_many(keystore, [(columns, record, key)])[0]
 
 
-def _append_many(
-    keystore: Keystore, events: list[tuple[dict[str, Any], bytes, bytes | None]]
-) -> list[tuple[int, bytes]]:
+def _append_many(keystore: Keystore, events: list[Event]) -> list[tuple[int, bytes]]:
     """Link events at the chain's head: its head read once, the rows written in one statement
     (on PostgreSQL one round trip for the batch, while the chain's lock is held)."""
     head = keystore._one("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
