@@ -396,7 +396,9 @@ def make_pre_row_mac(home: Path) -> None:
             store._exec("DELETE FROM meta WHERE name IN ('home_binding', 'home_binding_mac')")
             before = [name for name, _sql in MIGRATIONS].index("0005_row_macs")
             for _name, sql in MIGRATIONS[before + 1 :]:  # what later migrations add too
-                for table in re.findall(r"CREATE TABLE (\w+)", sql):
+                for trigger in re.findall(r"CREATE TRIGGER (?:IF NOT EXISTS )?(\w+)", sql):
+                    store._exec(f"DROP TRIGGER IF EXISTS {trigger}")
+                for table in re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", sql):
                     store._exec(f"DROP TABLE {table}")
                 for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", sql):
                     store._exec(f"ALTER TABLE {table} DROP COLUMN {column}")

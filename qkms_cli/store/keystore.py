@@ -166,6 +166,8 @@ class _AlteredError(Exception):
         self.short = short or message
 
 
+# How many reads a process keeps (Keystore.cached) before starting over.
+_CACHED_READS_KEPT = 10_000
 # How many checked key rows a process remembers (Keystore._authentic_rows) before starting over.
 _AUTHENTIC_ROWS_KEPT = 4096
 
@@ -274,6 +276,12 @@ class Keystore:
         # unchanged (a long-running `qkms serve` reads the same key on every call) is not
         # re-MACed. Any change to any column, its MAC included, is a new entry, checked afresh.
         self._authentic_rows: set[tuple[Any, ...]] = set()
+        # A SQLite keystore's reads that this process has checked (key rows, policies, opened
+        # key material), reused while the keystore's change token is the one they were read
+        # under: triggers set it anew on every change but an audit event's (cached()).
+        self._cache: dict[tuple[str, Any], Any] = {}
+        self._cache_token: int | None = None
+        self._cache_checked = False
         # True when this call made the keystore (`keystore init` refuses an existing one).
         self.created = False
         # Set once the schema is in place and the credentials checked (see write()).
@@ -741,8 +749,46 @@ class Keystore:
             and creds.raw_key_text is None
         ):
             self.master_key()
-        with self._db.transaction(exclusive=exclusive, lock=lock, alone=alone):
-            yield
+        try:
+            with self._db.transaction(exclusive=exclusive, lock=lock, alone=alone):
+                yield
+        finally:
+            self._cache_checked = False  # what this call reads next, it reads after its change
+
+    def new_call(self) -> None:
+        """A call starts (service.call): cached reads are good for it only once the change token
+        has been read again."""
+        self._cache_checked = False
+
+    def cached(self, kind: str, ident: Any, load: Callable[[], Any]) -> Any:
+        """load(), or what it gave before if nothing but audit events has changed since.
+
+        SQLite only, outside write transactions (those read what they decide on afresh). The
+        first cached read of a call reads the change token: a new value (any row of
+        migrations.CHANGE_TOKEN_TABLES written by any process, through qkms or not; a restore)
+        empties the cache. What is kept was authenticated when it was read (row MACs, the
+        material's AEAD), so a row altered outside qkms afterwards is refused as soon as the
+        change is seen. load() returns None for nothing to keep (not found, not checked).
+        """
+        if self.dialect != "sqlite" or self._db.in_transaction:
+            return load()
+        if not self._cache_checked:
+            rows = self._db.rows("SELECT token FROM change_token")
+            token = rows[0][0] if len(rows) == 1 else None
+            if token is None or token != self._cache_token:
+                self._cache.clear()
+            self._cache_token = token
+            self._cache_checked = token is not None
+            if token is None:  # no token to trust: read everything afresh
+                return load()
+        found = self._cache.get((kind, ident))
+        if found is None:
+            found = load()
+            if found is not None:
+                if len(self._cache) >= _CACHED_READS_KEPT:
+                    self._cache.clear()
+                self._cache[(kind, ident)] = found
+        return found
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -776,17 +822,21 @@ class Keystore:
 
         KeyUnavailableException when the row was altered outside qkms.
         """
-        row = self._one(f"SELECT * FROM keys WHERE key_id = ?{self._row_lock()}", (key_id,))
-        if row is not None and self.master_at_hand():
-            row = self._authentic(row)
-        return row
+        if self.master_at_hand():
+            row = self.cached("key", key_id, lambda: self._checked_key(key_id))
+            return None if row is None else dict(row)
+        return self._one(f"SELECT * FROM keys WHERE key_id = ?{self._row_lock()}", (key_id,))
 
     def authentic_key(self, key_id: str) -> dict[str, Any]:
         """A key's row with its MAC checked (the master key is obtained, asked for if need be)."""
-        row = self._one(f"SELECT * FROM keys WHERE key_id = ?{self._row_lock()}", (key_id,))
+        row = self.cached("key", key_id, lambda: self._checked_key(key_id))
         if row is None:
             raise KeyUnavailableException(f"Key {key_id} is not in the keystore.")
-        return self._authentic(row)
+        return dict(row)
+
+    def _checked_key(self, key_id: str) -> dict[str, Any] | None:
+        row = self._one(f"SELECT * FROM keys WHERE key_id = ?{self._row_lock()}", (key_id,))
+        return None if row is None else self._authentic(row)
 
     def _row_lock(self) -> str:
         """FOR UPDATE inside a PostgreSQL write transaction: a key's row read there is what the
@@ -996,6 +1046,12 @@ class Keystore:
 
     def _open_material(self, key_id: str, version: int) -> tuple[bytes, bytes | None]:
         """(secret, public key) of one version, both authenticated, with the key's row."""
+        opened: tuple[bytes, bytes | None] = self.cached(
+            "material", (key_id, version), lambda: self._unwrap_material(key_id, version)
+        )
+        return opened
+
+    def _unwrap_material(self, key_id: str, version: int) -> tuple[bytes, bytes | None]:
         for _attempt in range(2):
             master_key = self.master_key()
             key = self.authentic_key(key_id)

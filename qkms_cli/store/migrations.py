@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+# The tables whose every change (SQLite triggers, migration 0008) sets the keystore's change token
+# to a new random value: all but the audit trail and the key pair pool. A SQLite keystore's
+# process reuses the key rows, policies and key material it has read and checked while the
+# token is the one it read them under (Keystore.cached); PostgreSQL keystores keep no such cache
+# and have no triggers.
+CHANGE_TOKEN_TABLES = (
+    "meta",
+    "keys",
+    "key_material",
+    "aliases",
+    "tags",
+    "access_keys",
+    "key_policies",
+    "grants",
+)
+
 MIGRATIONS: list[tuple[str, str]] = [
     (
         "0001_initial",
@@ -146,6 +162,25 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE aliases ADD COLUMN mac BLOB;
         ALTER TABLE tags ADD COLUMN mac BLOB;
         """,
+    ),
+    (
+        # Written to run again harmlessly (IF NOT EXISTS): a keystore set back to an earlier
+        # version by hand, or by a test that makes one, keeps its table and triggers.
+        "0008_change_token",
+        """
+        CREATE TABLE IF NOT EXISTS change_token (
+            token INTEGER NOT NULL
+        );
+        INSERT INTO change_token (token) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM change_token);
+        """
+        + "".join(
+            f"""
+        CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_changes AFTER {event} ON {table}
+        BEGIN UPDATE change_token SET token = random(); END;
+        """
+            for table in CHANGE_TOKEN_TABLES
+            for event in ("INSERT", "UPDATE", "DELETE")
+        ),
     ),
 ]
 

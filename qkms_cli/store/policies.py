@@ -24,15 +24,25 @@ def _fields(key_id: str, policy: str) -> list[object]:
 def get(keystore: Keystore, key_id: str) -> str | None:
     """The key's policy document as it was put, None when the key has the default policy.
 
-    Its MAC is checked whenever the master key is at hand (as key rows are: Keystore.get_key).
+    Its MAC is checked whenever the master key is at hand (as key rows are: Keystore.get_key),
+    and then the checked answer is kept while the keystore does not change (Keystore.cached).
     """
+    if not keystore.master_at_hand():
+        row = keystore._one("SELECT policy FROM key_policies WHERE key_id = ?", (key_id,))
+        return None if row is None else str(row["policy"])
+    # Kept as (policy,): "no policy row" is an answer worth keeping too.
+    found: tuple[str | None] = keystore.cached(
+        "policy", key_id, lambda: (_checked(keystore, key_id),)
+    )
+    return found[0]
+
+
+def _checked(keystore: Keystore, key_id: str) -> str | None:
     row = keystore._one("SELECT policy, mac FROM key_policies WHERE key_id = ?", (key_id,))
     if row is None:
         return None
     policy = str(row["policy"])
-    if keystore.master_at_hand() and not keystore.check_row_mac(
-        _KIND, _fields(key_id, policy), _bytes(row["mac"])
-    ):
+    if not keystore.check_row_mac(_KIND, _fields(key_id, policy), _bytes(row["mac"])):
         raise KeyUnavailableException(
             f"The key policy of key {key_id} failed authentication: it was altered outside "
             "qkms. Run `qkms keystore verify`; restore a backup or put the policy again."

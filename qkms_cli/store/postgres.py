@@ -160,6 +160,15 @@ _DDL = [
 ]
 
 
+# SQLite's triggers keep the change token that only a SQLite keystore's cache reads
+# (migrations.CHANGE_TOKEN_TABLES): a PostgreSQL keystore has the table but no triggers.
+_TRIGGER = re.compile(r"CREATE\s+TRIGGER\b.*?\bEND\s*;", re.IGNORECASE | re.DOTALL)
+
+
+def _without_triggers(sql: str) -> str:
+    return _TRIGGER.sub("", sql)
+
+
 def translate_ddl(sql: str) -> str:
     """A migration's DDL, written for SQLite, in PostgreSQL's types."""
     for pattern, replacement in _DDL:
@@ -600,7 +609,7 @@ class Database:
 
     def run_script(self, sql: str) -> None:
         """A migration's statements, in the current transaction."""
-        for statement in translate_ddl(sql).split(";"):
+        for statement in _without_triggers(translate_ddl(sql)).split(";"):
             if statement.strip():
                 self.execute(statement)
 

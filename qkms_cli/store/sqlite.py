@@ -212,9 +212,17 @@ class Database:
         self.set_schema_version(0)
 
     def run_script(self, sql: str) -> None:
-        for statement in sql.split(";"):
-            if statement.strip():
-                self.execute(statement)
+        """A migration's statements, in the current transaction; a trigger's body holds `;`s of
+        its own, so pieces are joined until SQLite finds a whole statement."""
+        statement = ""
+        for piece in sql.split(";"):
+            statement += piece + ";"
+            if sqlite3.complete_statement(statement):
+                if statement.strip(" \t\n;"):
+                    self.execute(statement)
+                statement = ""
+        if statement.strip(" \t\n;"):
+            self.execute(statement)
 
     def prepare(self) -> None:
         """WAL, before the first migration: readers go on while one process writes."""

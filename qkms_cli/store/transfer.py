@@ -9,7 +9,9 @@ from qkms_cli.store.migrations import MIGRATIONS
 
 # Pooled pairs are handed out once: a copy never carries them (DESIGN.md, Keystore), nor the
 # location the keystore recorded (a copy records its own when first opened).
-NOT_COPIED = ("key_pair_pool",)
+# Nor the change token: each keystore has its own row (migration 0008), which copying into it
+# sets anew through its triggers.
+NOT_COPIED = ("key_pair_pool", "change_token")
 NOT_COPIED_META = ("home_binding", "home_binding_mac")
 
 _CREATE_TABLE = re.compile(r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
@@ -35,7 +37,7 @@ def make_schema(target: Any, version: int) -> None:
 def empty(target: Any, version: int) -> None:
     """Delete every row of target (children first), in its current transaction."""
     for table in reversed(tables(version)):
-        if target.has_table(table):
+        if target.has_table(table) and table != "change_token":  # its one row stays
             target.execute(f"DELETE FROM {table}")
 
 
