@@ -140,3 +140,54 @@ def test_a_row_edited_with_sqlite3_is_refused_at_the_next_call(
     _warm(served, key)
     _sql(home, f"UPDATE keys SET current_version = 1 WHERE key_id = '{key}'")
     assert _refused(served, key) == (400, "KeyUnavailableException")
+
+
+def test_under_load_every_request_sent_after_a_change_sees_it(qkms: Qkms, home: Path) -> None:
+    """Calls that arrive together share one look at the change token (Keystore.new_call); none
+    may answer from before a change that was committed before it was sent. Four clients keep
+    two workers busy while the CLI disables the key: every request sent after the CLI returned
+    is refused."""
+    import http.client
+    import threading
+    import time
+
+    key = qkms.new_key()
+    server = Server(home, "--threads", "2", workers=2)
+    body = json.dumps({"KeyId": key, "KeySpec": "AES_256"})
+    headers = {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": "TrentService.GenerateDataKey",
+    }
+    seen: list[tuple[float, int]] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
+        try:
+            while not stop.is_set():
+                sent = time.monotonic()
+                conn.request("POST", "/", body=body, headers=headers)
+                answer = conn.getresponse()
+                answer.read()
+                seen.append((sent, answer.status))
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(1.0)
+        qkms.ok("keys", "disable", "--key-id", key)
+        disabled = time.monotonic()
+        time.sleep(1.0)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        stop.set()
+        server.stop()
+    before = [status for sent, status in seen if sent < disabled]
+    after = [status for sent, status in seen if sent > disabled]
+    assert before.count(200) > 20 and after, (len(before), len(after))
+    assert set(after) == {400}, sorted(set(after))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -183,9 +184,11 @@ class Application:
                 return
 
     async def _http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        # When the request arrived (stamped by protocol.py; now, under another protocol).
+        received = scope.get("qkms.received") or time.monotonic()
         request_id = request_uuid()
         try:
-            status, body = await self._answer(scope, receive, request_id)
+            status, body = await self._answer(scope, receive, request_id, received)
         except HttpError as exc:
             status, body = exc.status, wire.encode_error(exc.code, exc.message)
         await send(
@@ -202,7 +205,7 @@ class Application:
         await send({"type": "http.response.body", "body": body})
 
     async def _answer(
-        self, scope: dict[str, Any], receive: Any, request_id: str
+        self, scope: dict[str, Any], receive: Any, request_id: str, received: float
     ) -> tuple[int, bytes]:
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         if self.config.auth == "none":
@@ -245,7 +248,7 @@ class Application:
         query = scope.get("query_string", b"").decode("latin-1")
         raw_path = (scope.get("raw_path") or path.encode()).decode("latin-1")
         client = scope.get("client") or (None, None)
-        args = (op, body, method, raw_path, query, headers, client[0], request_id)
+        args = (op, body, method, raw_path, query, headers, client[0], request_id, received)
         if self._inline and op in _INLINE and not any(m in body for m in _ASYMMETRIC_MARKS):
             return await self._run_inline(self._operate, *args)
         return await self._run(self._operate, *args)
@@ -321,9 +324,12 @@ class Application:
         headers: list[tuple[str, str]],
         source_ip: str | None,
         request_id: str,
+        received: float,
     ) -> tuple[int, bytes]:
         user_agent = next((v for k, v in headers if k == "user-agent"), None)
-        caller = Caller(None, None, source_ip, user_agent, via="http", request_id=request_id)
+        caller = Caller(
+            None, None, source_ip, user_agent, via="http", request_id=request_id, received=received
+        )
         claimed: dict[str, str] = {}
         try:
             store = self.keystore()

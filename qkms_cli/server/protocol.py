@@ -11,6 +11,7 @@ retries with backoff (a transient status and a throttling code; adaptive mode sl
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from typing import Any
 
@@ -131,6 +132,9 @@ class Protocol(HttpToolsProtocol):
             self._busy = True
             self._arm()
             return
+        # When the request was in hand: keystore reads checked for changes after this moment
+        # are fresh enough for it, though another request's call made them (Keystore.new_call).
+        self.scope["qkms.received"] = time.monotonic()
         super().on_headers_complete()
 
     def on_body(self, body: bytes) -> None:

@@ -225,7 +225,7 @@ def call(
     from qkms_cli.service import audit
 
     started = keystore.now()
-    keystore.new_call()
+    keystore.new_call(caller.received if caller is not None else None)
     box: list[Any] = []  # the call's Access, once authorized (for a failure's event)
     try:
         validate(name, request)

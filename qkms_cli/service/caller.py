@@ -20,6 +20,9 @@ class Caller(NamedTuple):
     via: str = "cli"
     # The server's x-amzn-RequestId for the call, so its audit event carries the same requestID.
     request_id: str | None = None
+    # When the server had the request in hand (time.monotonic()): keystore reads checked for
+    # changes after that moment are fresh enough for the call (Keystore.new_call).
+    received: float | None = None
 
 
 def request_uuid() -> str:

@@ -282,6 +282,7 @@ class Keystore:
         self._cache: dict[tuple[str, Any], Any] = {}
         self._cache_token: int | None = None
         self._cache_checked = False
+        self._cache_checked_at = float("-inf")  # time.monotonic() as the token was last read
         # True when this call made the keystore (`keystore init` refuses an existing one).
         self.created = False
         # Set once the schema is in place and the credentials checked (see write()).
@@ -755,10 +756,16 @@ class Keystore:
         finally:
             self._cache_checked = False  # what this call reads next, it reads after its change
 
-    def new_call(self) -> None:
+    def new_call(self, received: float | None = None) -> None:
         """A call starts (service.call): cached reads are good for it only once the change token
-        has been read again."""
-        self._cache_checked = False
+        has been read again, after the call's request arrived.
+
+        received: when the server had the request in hand (time.monotonic()). A token read that
+        began later already sees every change committed before the request was sent, so calls
+        arriving together (a busy server's) share one read. None: read it again now.
+        """
+        if received is None or received >= self._cache_checked_at:
+            self._cache_checked = False
 
     def cached(self, kind: str, ident: Any, load: Callable[[], Any]) -> Any:
         """load(), or what it gave before if nothing but audit events has changed since.
@@ -773,6 +780,7 @@ class Keystore:
         if self.dialect != "sqlite" or self._db.in_transaction:
             return load()
         if not self._cache_checked:
+            self._cache_checked_at = time.monotonic()  # before the read: what it sees is newer
             rows = self._db.rows("SELECT token FROM change_token")
             token = rows[0][0] if len(rows) == 1 else None
             if token is None or token != self._cache_token:
