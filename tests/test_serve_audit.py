@@ -4,6 +4,7 @@ request (refused ones too), and the event's requestID is the answer's x-amzn-Req
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import os
 import signal
@@ -102,6 +103,59 @@ def test_every_answer_is_in_the_trail_when_it_arrives(tmp_path: Path) -> None:
     # The trail: keys create, the first Encrypt, the 72 answered, and the export itself.
     assert len(trail) == 74 and verify["Events"] == 75, verify
     assert verify["Sealed"] == 74, verify  # every event the server wrote (not the export's)
+
+
+def test_a_server_killed_under_load_keeps_every_answered_event(tmp_path: Path) -> None:
+    """Calls on the event loop from kept-alive connections, their events committed in batches
+    by each worker's writer, which does not wait for the disk (only key changes do); the server
+    is SIGKILLed while calls are in flight: every call answered before has its event."""
+    home = tmp_path / "home"
+    key = json.loads(_cli(home, "keys", "create"))["KeyMetadata"]["KeyId"]
+    server = Server(home, workers=2)
+    requests = [
+        ("GenerateDataKey", {"KeyId": key, "KeySpec": "AES_256"}),
+        ("Encrypt", {"KeyId": key, "Plaintext": "aGVsbG8="}),
+    ]
+    answered: list[tuple[str, int, str]] = []
+    lock = threading.Lock()
+    enough = threading.Event()
+
+    def client(n: int) -> None:
+        op, request = requests[n % len(requests)]
+        body = json.dumps(request).encode()
+        headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET + op}
+        conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
+        try:
+            while True:
+                conn.request("POST", "/", body=body, headers=headers)
+                answer = conn.getresponse()
+                answer.read()
+                with lock:
+                    answered.append((op, answer.status, answer.headers["x-amzn-RequestId"]))
+                    if len(answered) >= 600:
+                        enough.set()
+        except (OSError, http.client.HTTPException):
+            return  # the server is gone: what it answered before is in `answered`
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    assert enough.wait(timeout=300), server.log
+    for pid in [*_children_of(server.proc.pid), server.proc.pid]:
+        os.kill(pid, signal.SIGKILL)
+    server.proc.wait(timeout=30)
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert {status for _op, status, _id in answered} == {200}
+    trail = _trail(home)
+    for op, _status, request_id in answered:
+        event = trail.get(request_id)
+        assert event is not None, (op, request_id)
+        assert event["eventName"] == op and "errorCode" not in event, event
+    _cli(home, "audit", "verify")  # exit 0: the chain holds
 
 
 def test_no_answer_without_its_event(tmp_path: Path) -> None:

@@ -82,6 +82,14 @@ class Writer:
     flight cost one write transaction, not N fighting for the keystore's write lock, and the
     threads serving requests never wait in SQLite's busy handler themselves. A call still answers
     only once its own event is committed.
+
+    Its connection commits with synchronous=NORMAL on SQLite, where the keystore's others use
+    FULL: an event is in the WAL (the operating system's) before its call is answered, so it
+    survives the server being killed, and reaches the disk with the next commit that changes a
+    key (FULL syncs the whole WAL) or the next checkpoint: only an operating system crash or a
+    power loss can take back the events written since then (never a key, nor an event before
+    one's change), the rule of Vault's file audit device. Syncing the WAL at every batch cost
+    a commit 310 us instead of 48, on every request's path.
     """
 
     def __init__(self, open_keystore: Callable[[], Keystore]) -> None:
@@ -131,8 +139,13 @@ class Writer:
     def _loop(self) -> None:
         try:
             self._keystore = self._open()
+            if self._keystore.dialect == "sqlite":  # see the class's docstring
+                self._keystore._db.execute("PRAGMA synchronous = NORMAL")
         except BaseException as exc:
             self._failed = exc
+            if self._keystore is not None:
+                self._keystore.close()
+                self._keystore = None
             return
         finally:
             self._opened.set()
