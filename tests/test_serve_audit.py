@@ -180,6 +180,13 @@ def test_no_answer_without_its_event(tmp_path: Path) -> None:
             assert status == 500, answer
             assert answer["__type"] == "KMSInternalException"
             assert "Plaintext" not in answer and "PrivateKeyCiphertextBlob" not in answer
+        # A call that fails answers its own error: its unwritten event does not hide it.
+        for op, request in [
+            ("DescribeKey", {"KeyId": "alias/missing"}),  # on the event loop
+            ("GenerateDataKeyPair", {"KeyId": "alias/missing", "KeyPairSpec": "RSA_2048"}),
+        ]:
+            status, answer = server.call(op, request)
+            assert (status, answer["__type"]) == (400, "NotFoundException"), answer
         db.execute("DROP TRIGGER no_events")
         db.commit()
         status, answer = server.call("GenerateDataKey", {"KeyId": key, "KeySpec": "AES_256"})

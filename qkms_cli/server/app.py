@@ -136,12 +136,12 @@ class Application:
         """Run an operation on the event loop; answer once its audit events are committed."""
         from qkms_cli.store import audit
 
-        deferred: list[tuple[Any, bool]] = []
-        with audit.deferring(deferred):
+        deferred: list[tuple[asyncio.Future[Any], bool]] = []
+        with audit.deferring(asyncio.get_running_loop(), deferred):
             status, body = func(*args)
         for future, required in deferred:
             try:
-                await asyncio.wrap_future(future)
+                await future  # resolved by the writer once the event is committed
             except Exception as exc:
                 if not required:  # a failed call's event: its own error is the answer
                     continue

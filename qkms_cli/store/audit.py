@@ -21,7 +21,7 @@ from qkms_cli.engine.digest import sha256
 from qkms_cli.errors import QkmsError
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    import asyncio
 
     from qkms_cli.store.rows import KeystoreRows as Keystore
 
@@ -72,6 +72,47 @@ def seal_ok(key: bytes, seq: int, digest: bytes, tag: bytes) -> bool:
 
 # One event: its indexed columns, its record, and the key that seals it (None: sealed later).
 Event = tuple[dict[str, Any], bytes, bytes | None]
+# What became of one event: its (seq, link), or the error that kept it out of the trail.
+Outcome = tuple["tuple[int, bytes] | None", "BaseException | None"]
+
+
+class _Waiter:
+    """A thread's wait for its event (a pool thread's call): a lock the writer releases."""
+
+    __slots__ = ("_done", "outcome")
+
+    def __init__(self) -> None:
+        self._done = threading.Lock()
+        self._done.acquire()
+        self.outcome: Outcome = (None, None)
+
+    def settle(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        self._done.release()
+
+    def wait(self) -> tuple[int, bytes]:
+        self._done.acquire()
+        result, error = self.outcome
+        if error is not None:
+            raise error
+        assert result is not None
+        return result
+
+
+def _settle(outcomes: list[tuple[asyncio.Future[tuple[int, bytes]], Outcome]]) -> None:
+    """On an event loop: resolve the futures of its calls' events, all of a batch at once."""
+    for future, (result, error) in outcomes:
+        if future.done():  # cancelled: its call went away (the client disconnected)
+            continue
+        if error is None:
+            future.set_result(result)  # type: ignore[arg-type]
+        else:
+            future.set_exception(error)
+
+
+# A queued event and who waits for it: an asyncio future and its loop (a call the event loop
+# runs), or a _Waiter and None (a call in a thread).
+_Item = tuple[Event, "asyncio.AbstractEventLoop | None", Any]
 
 
 class Writer:
@@ -81,7 +122,9 @@ class Writer:
     deferring()); whatever queued while one transaction ran goes in the next, so N calls in
     flight cost one write transaction, not N fighting for the keystore's write lock, and the
     threads serving requests never wait in SQLite's busy handler themselves. A call still answers
-    only once its own event is committed.
+    only once its own event is committed: after each commit the writer wakes each event loop
+    once, with the outcomes of all its events in the batch (one wake-up a batch, not one an
+    event), and each waiting thread.
 
     Its connection commits with synchronous=NORMAL on SQLite, where the keystore's others use
     FULL: an event is in the WAL (the operating system's) before its call is answered, so it
@@ -98,7 +141,7 @@ class Writer:
         self._empty = queue.Empty
         self._open = open_keystore
         # SimpleQueue: a put is a few C instructions, never a lock handed between threads.
-        self._queue: queue.SimpleQueue[tuple[Event, Future] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._closing = False
         self._thread = threading.Thread(target=self._loop, name="qkms-audit", daemon=True)
         self._keystore: Any = None  # the writer thread's own connection
@@ -113,14 +156,24 @@ class Writer:
         if self._failed is not None:
             raise self._failed
 
-    def submit(self, columns: dict[str, Any], record: bytes, key: bytes | None) -> Future:
-        from concurrent.futures import Future  # a server's: the CLI never loads it (15 ms)
-
+    def submit(
+        self,
+        event: Event,
+        loop: asyncio.AbstractEventLoop,
+        future: asyncio.Future[tuple[int, bytes]],
+    ) -> None:
+        """Queue an event; future (of loop, which runs this) gets its outcome once committed."""
         if self._closing:
             raise QkmsError("The audit trail's writer has stopped.")
-        future: Future[tuple[int, bytes]] = Future()
-        self._queue.put(((columns, record, key), future))
-        return future
+        self._queue.put((event, loop, future))
+
+    def write(self, event: Event) -> tuple[int, bytes]:
+        """Queue an event and wait until it is committed (a thread's call, not the loop's)."""
+        if self._closing:
+            raise QkmsError("The audit trail's writer has stopped.")
+        waiter = _Waiter()
+        self._queue.put((event, None, waiter))
+        return waiter.wait()
 
     def close(self) -> None:
         """Write what is queued, then stop."""
@@ -128,13 +181,16 @@ class Writer:
         self._queue.put(None)
         if self._thread.is_alive():
             self._thread.join()
-        while True:  # an event handed over as it stopped: its call fails, it does not hang
+        late: list[_Item] = []
+        while True:  # events handed over as it stopped: their calls fail, they do not hang
             try:
-                late = self._queue.get_nowait()
+                item = self._queue.get_nowait()
             except self._empty:
-                return
-            if late is not None:
-                late[1].set_exception(QkmsError("The audit trail's writer has stopped."))
+                break
+            if item is not None:
+                late.append(item)
+        if late:
+            _deliver(late, None, QkmsError("The audit trail's writer has stopped."))
 
     def _loop(self) -> None:
         try:
@@ -158,7 +214,7 @@ class Writer:
     def _serve(self) -> None:
         stopping = False
         while not stopping:
-            batch: list[tuple[Event, Future]] = []
+            batch: list[_Item] = []
             item = self._queue.get()
             while True:
                 if item is None:
@@ -172,13 +228,11 @@ class Writer:
             if not batch:
                 continue
             try:
-                results = _append_batch(self._keystore, [event for event, _ in batch])
+                results = _append_batch(self._keystore, [event for event, _, _ in batch])
             except BaseException as exc:  # each waiting call reports it as its own failure
-                for _, future in batch:
-                    future.set_exception(exc)
+                _deliver(batch, None, exc)
             else:
-                for (_, future), result in zip(batch, results):
-                    future.set_result(result)
+                _deliver(batch, results, None)
             if self._keystore.dialect == "sqlite":
                 # Leave the lock free a moment: another worker's writer, trying it every half
                 # millisecond (store/sqlite.py), would otherwise rarely find it free between
@@ -189,13 +243,32 @@ class Writer:
                 time.sleep(_YIELD_SECONDS)
 
 
+def _deliver(
+    batch: list[_Item], results: list[tuple[int, bytes]] | None, error: BaseException | None
+) -> None:
+    """Hand each event's outcome to whoever waits for it: one call_soon_threadsafe for each
+    event loop (one write to its self-pipe), whatever the number of its events."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[Any]] = {}
+    for i, (_event, loop, waiter) in enumerate(batch):
+        outcome: Outcome = (None if results is None else results[i], error)
+        if loop is None:
+            waiter.settle(outcome)
+        else:
+            by_loop.setdefault(loop, []).append((waiter, outcome))
+    for loop, outcomes in by_loop.items():
+        # A loop already closed has nobody left awaiting these.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_settle, outcomes)
+
+
 # A writer's pause between transactions on SQLite: longer than another process's longest
 # wait between tries for the writers' lock (sqlite.Database._writer_lock), so it gets its turn.
 _YIELD_SECONDS = 0.0006
 _WRITER: Writer | None = None
-# Set by the server around a call it runs on its event loop: the futures of the call's events
-# go here, (future, required), for the server to await before it answers.
-# A thread's own (the loop's), not a context variable: the call it covers runs synchronously.
+# Set by the server around a call it runs on its event loop: (the loop, a list), the futures of
+# the call's events going into the list as (future, required), for the server to await before
+# it answers. A thread's own (the loop's), not a context variable: the call it covers runs
+# synchronously.
 _DEFERRED = threading.local()
 
 
@@ -216,11 +289,14 @@ def stop_writer() -> None:
 
 
 @contextlib.contextmanager
-def deferring(into: list[tuple[Future, bool]]) -> Iterator[None]:
-    """Within: appends hand their events to the writer and return at once, leaving the futures
-    in `into` (with whether the call's answer depends on it) for the caller to await."""
+def deferring(
+    loop: asyncio.AbstractEventLoop, into: list[tuple[asyncio.Future[Any], bool]]
+) -> Iterator[None]:
+    """Within (on loop, running): appends hand their events to the writer and return at once,
+    leaving futures of loop in `into` (with whether the call's answer depends on the event) for
+    the caller to await."""
     outer = getattr(_DEFERRED, "into", None)
-    _DEFERRED.into = into
+    _DEFERRED.into = (loop, into)
     try:
         yield
     finally:
@@ -250,12 +326,14 @@ def append(
     if writer is None:
         _append_batch(keystore, [(columns, record, key)])
         return
-    future = writer.submit(columns, record, key)
     deferred = getattr(_DEFERRED, "into", None)
-    if deferred is not None:
-        deferred.append((future, required))
-    else:
-        future.result()
+    if deferred is None:
+        writer.write((columns, record, key))
+        return
+    loop, into = deferred
+    future = loop.create_future()
+    writer.submit((columns, record, key), loop, future)
+    into.append((future, required))
 
 
 def _append_batch(keystore: Keystore, batch: list[Event]) -> list[tuple[int, bytes]]:
