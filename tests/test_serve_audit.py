@@ -272,3 +272,54 @@ def test_refused_requests_are_in_the_trail(tmp_path: Path) -> None:
     for path in home.iterdir():
         content = path.read_bytes()
         assert secret.encode() not in content and wrong.encode() not in content, path
+
+
+def test_a_held_writers_lock_delays_answers_but_never_the_event_loop(tmp_path: Path) -> None:
+    """Another process holds the keystore's writers' lock (a long write, or a stuck one): the
+    calls the event loop runs wait for their events without holding the loop up (/health and
+    other requests are answered meanwhile), answer once the lock is free, and give up with
+    KMSInternalException when it stays held past QKMS_BUSY_TIMEOUT."""
+    import fcntl
+    import time
+
+    home = tmp_path / "home"
+    key = json.loads(_cli(home, "keys", "create"))["KeyMetadata"]["KeyId"]
+    server = Server(home, "--threads", "1", env={"QKMS_BUSY_TIMEOUT": "2"})
+    body = {"KeyId": key, "KeySpec": "AES_256"}
+    answers: list[tuple[float, int, dict[str, Any]]] = []
+
+    def call() -> None:
+        status, answer = server.call("GenerateDataKey", body)
+        answers.append((time.monotonic(), status, answer))
+
+    lock = os.open(home, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        assert server.call("GenerateDataKey", body)[0] == 200
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other process's write
+        waiting = threading.Thread(target=call)
+        waiting.start()
+        time.sleep(0.5)
+        assert not answers, "answered before its event could be written"
+        started = time.monotonic()
+        status, _headers, _body = server.post(None, path="/health", method="GET")
+        assert status == 200 and time.monotonic() - started < 0.5
+        released = time.monotonic()
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        waiting.join(timeout=30)
+        [(answered, status, answer)] = answers
+        assert (status, answered > released) == (200, True), answer
+
+        fcntl.flock(lock, fcntl.LOCK_EX)  # and now held for good
+        started = time.monotonic()
+        status, answer = server.call("GenerateDataKey", body)
+        assert (status, answer["__type"]) == (500, "KMSInternalException"), answer
+        assert "locked" in answer["message"] and 1.5 < time.monotonic() - started < 10
+        assert "Plaintext" not in answer
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        os.close(lock)
+        server.stop()
+    # Both answered calls' events are in the trail; the call answered 500 has none (its event
+    # could not be written: that is its failure).
+    events = [e for e in _trail(home).values() if e["eventName"] == "GenerateDataKey"]
+    assert sum(1 for e in events if "errorCode" not in e) == 2, events

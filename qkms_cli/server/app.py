@@ -72,6 +72,8 @@ class Application:
         self._operations = frozenset(service.operation_names())
         self._loopback_hosts: set[str] = set()  # Host headers already found to be loopback
         self._inline = False
+        # The events of the calls the loop runs itself (_INLINE): written from the loop.
+        self._loop_writer: Any = None
 
     # -- the keystore, one connection per thread ----------------------------------------------
 
@@ -87,10 +89,14 @@ class Application:
         return store
 
     def _start_writer(self) -> None:
-        """The worker's audit writer, on a keystore connection of its own."""
+        """The worker's audit writers, each on a keystore connection of its own: a thread for
+        the pool's calls, and the event loop itself for the calls it runs."""
         from qkms_cli.store import audit
 
         audit.start_writer(self._open_keystore)
+        if self._inline:
+            loop = asyncio.get_running_loop()
+            self._loop_writer = audit.LoopWriter(loop, self._open_keystore())
 
     def close(self) -> None:
         """Finish the work in flight; each pool thread's connection goes with its thread."""
@@ -100,6 +106,9 @@ class Application:
             self._pool.shutdown(wait=True)
             self._pool = None
         audit.stop_writer()  # after the calls in flight: their events are written first
+        if self._loop_writer is not None:
+            self._loop_writer.close()
+            self._loop_writer = None
         store = getattr(self._local, "keystore", None)
         if store is not None:  # the event loop's own (threads=0)
             store.close()
@@ -137,7 +146,7 @@ class Application:
         from qkms_cli.store import audit
 
         deferred: list[tuple[asyncio.Future[Any], bool]] = []
-        with audit.deferring(asyncio.get_running_loop(), deferred):
+        with audit.deferring(self._loop_writer or asyncio.get_running_loop(), deferred):
             status, body = func(*args)
         for future, required in deferred:
             try:

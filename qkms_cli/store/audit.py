@@ -261,6 +261,118 @@ def _deliver(
             loop.call_soon_threadsafe(_settle, outcomes)
 
 
+class LoopWriter:
+    """Appends the events of the calls an event loop runs itself, from that loop, in batches.
+
+    A call hands its event over and awaits the future it gets back; the first event of a batch
+    schedules a flush after the callbacks already due, so the calls the loop runs in the same
+    turn share one transaction (and whatever arrives while the writers' lock is taken elsewhere
+    joins them). The flush commits on a connection of its own (SQLite, synchronous=NORMAL, as
+    the writer thread's) and then resolves the batch's futures: no thread, no hand-over of the
+    interpreter lock, no wake-up through a pipe (measured: 0.4 context switches a request in one
+    worker, against 5.5 through the writer thread). It never waits for the writers' lock or for
+    SQLite's: when another process or thread holds either, the flush is tried again a moment
+    later while the loop goes on serving, for up to the keystore's busy timeout. A call still
+    answers only once its own event is committed.
+
+    The connection does not checkpoint inside its commits (which hold the writers' lock and
+    would keep the other workers waiting): every _CHECKPOINT_EVERY events it runs a passive
+    checkpoint after the lock is released and the batch answered.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, keystore: Keystore) -> None:
+        self._loop = loop
+        self._keystore = keystore  # SQLite: its connection is this writer's alone
+        db = keystore._db
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA wal_autocheckpoint = 0")
+        db.execute("PRAGMA busy_timeout = 0")  # a locked database is tried again, not waited on
+        self._patience = float(getattr(db, "timeout", 5.0))
+        self._pending: list[tuple[Event, asyncio.Future[tuple[int, bytes]]]] = []
+        self._scheduled = False
+        self._busy_since: float | None = None
+        self._written = 0
+
+    def submit(self, event: Event) -> asyncio.Future[tuple[int, bytes]]:
+        future: asyncio.Future[tuple[int, bytes]] = self._loop.create_future()
+        self._pending.append((event, future))
+        if not self._scheduled:
+            self._scheduled = True
+            self._loop.call_soon(self._flush)
+        return future
+
+    def _flush(self) -> None:
+        from qkms_cli.errors import DependencyTimeoutException
+        from qkms_cli.store.sqlite import WriterBusyError
+
+        self._scheduled = False
+        batch = self._pending
+        if not batch:
+            return
+        try:
+            with self._keystore._db.transaction(exclusive=True, lock=True, wait=False):
+                results = _append_many(self._keystore, [event for event, _ in batch])
+        except (WriterBusyError, DependencyTimeoutException) as exc:
+            now = time.monotonic()
+            if self._busy_since is None:
+                self._busy_since = now
+            if now - self._busy_since <= self._patience:
+                # Another writer holds a lock for a moment: try again after it, with whatever
+                # has arrived meanwhile.
+                self._scheduled = True
+                self._loop.call_later(_RETRY_SECONDS, self._flush)
+                return
+            self._fail(
+                exc
+                if isinstance(exc, DependencyTimeoutException)
+                else DependencyTimeoutException(
+                    "The keystore is locked by another qkms process; gave up after "
+                    f"{self._patience:g} seconds."
+                )
+            )
+            return
+        except BaseException as exc:  # each waiting call reports it as its own failure
+            self._fail(exc)
+            return
+        self._busy_since = None
+        self._pending = []
+        _settle([(future, (result, None)) for (_, future), result in zip(batch, results)])
+        self._written += len(batch)
+        if self._written >= _CHECKPOINT_EVERY:
+            self._written = 0
+            self._loop.call_soon(self._checkpoint)
+
+    def _fail(self, exc: BaseException) -> None:
+        batch, self._pending = self._pending, []
+        self._busy_since = None
+        _settle([(future, (None, exc)) for _, future in batch])
+
+    def _checkpoint(self) -> None:
+        """Copy the write-ahead log into the database as far as no reader needs it (PASSIVE:
+        waits for nobody); it is kept from growing without bound."""
+        with contextlib.suppress(QkmsError):
+            self._keystore._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def close(self) -> None:
+        """Write what is pending (the calls in flight have finished by now), then let go."""
+        if self._pending:
+            batch, self._pending = self._pending, []
+            self._keystore._db.execute(f"PRAGMA busy_timeout = {int(self._patience * 1000)}")
+            try:
+                results = _append_batch(self._keystore, [event for event, _ in batch])
+            except BaseException as exc:
+                _settle([(future, (None, exc)) for _, future in batch])
+            else:
+                _settle([(future, (r, None)) for (_, future), r in zip(batch, results)])
+        self._checkpoint()
+        self._keystore.close()
+
+
+# A loop writer's passive checkpoint: after this many events (a few hundred WAL pages).
+_CHECKPOINT_EVERY = 1000
+# How long a loop's flush waits before it tries the writers' lock again: about one transaction
+# of another writer's.
+_RETRY_SECONDS = 0.0002
 # A writer's pause between transactions on SQLite: longer than another process's longest
 # wait between tries for the writers' lock (sqlite.Database._writer_lock), so it gets its turn.
 _YIELD_SECONDS = 0.0006
@@ -290,13 +402,14 @@ def stop_writer() -> None:
 
 @contextlib.contextmanager
 def deferring(
-    loop: asyncio.AbstractEventLoop, into: list[tuple[asyncio.Future[Any], bool]]
+    sink: asyncio.AbstractEventLoop | LoopWriter,
+    into: list[tuple[asyncio.Future[Any], bool]],
 ) -> Iterator[None]:
-    """Within (on loop, running): appends hand their events to the writer and return at once,
-    leaving futures of loop in `into` (with whether the call's answer depends on the event) for
-    the caller to await."""
+    """Within (on the running loop): appends hand their events over and return at once, leaving
+    futures of the loop in `into` (with whether the call's answer depends on the event) for the
+    caller to await. sink: the loop's own LoopWriter, or the loop (the writer thread's)."""
     outer = getattr(_DEFERRED, "into", None)
-    _DEFERRED.into = (loop, into)
+    _DEFERRED.into = (sink, into)
     try:
         yield
     finally:
@@ -322,11 +435,14 @@ def append(
     if keystore._db.in_transaction:
         _append(keystore, columns, record, key)
         return
+    deferred = getattr(_DEFERRED, "into", None)
+    if deferred is not None and isinstance(deferred[0], LoopWriter):
+        deferred[1].append((deferred[0].submit((columns, record, key)), required))
+        return
     writer = _WRITER
     if writer is None:
         _append_batch(keystore, [(columns, record, key)])
         return
-    deferred = getattr(_DEFERRED, "into", None)
     if deferred is None:
         writer.write((columns, record, key))
         return

@@ -38,6 +38,10 @@ def translate_error(exc: sqlite3.Error, path: Path | str, timeout: float) -> Exc
 WRITER_LOCK_POLL = 0.0005
 
 
+class WriterBusyError(Exception):
+    """Another writer holds the writers' lock (transaction(wait=False))."""
+
+
 class Database:
     """A keystore's tables in one SQLite file; the interface postgres.Database mirrors."""
 
@@ -107,18 +111,19 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(
-        self, *, exclusive: bool = True, lock: bool = False, alone: bool = False
+        self, *, exclusive: bool = True, lock: bool = False, alone: bool = False, wait: bool = True
     ) -> Iterator[None]:
         """One write transaction: all of it commits, or none of it does.
 
         SQLite has one writer at a time whatever exclusive, lock and alone say (BEGIN
         IMMEDIATE). qkms's writers queue for it on a lock file first (_writer_lock), not in
-        SQLite's busy handler.
+        SQLite's busy handler. wait=False: WriterBusyError at once when another holds that lock (an
+        event loop tries again later rather than stop).
         """
         if self.conn.in_transaction:
             yield
             return
-        locked = self._writer_lock()
+        locked = self._writer_lock(wait)
         try:
             self.execute("BEGIN IMMEDIATE")
             try:
@@ -135,7 +140,7 @@ class Database:
             if locked:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)  # type: ignore[arg-type]
 
-    def _writer_lock(self) -> bool:
+    def _writer_lock(self, wait: bool = True) -> bool:
         """Take the writers' lock (flock on the keystore's directory): whether it was taken.
 
         SQLite's busy handler makes a writer that finds the database locked sleep 1, 2, 5, 10,
@@ -156,7 +161,8 @@ class Database:
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return True
         except BlockingIOError:
-            pass
+            if not wait:
+                raise WriterBusyError from None
         # flock has no timeout: try again after short, growing waits until the busy timeout.
         deadline = time.monotonic() + self.timeout
         delay = 0.00005
