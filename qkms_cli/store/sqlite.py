@@ -140,6 +140,16 @@ class Database:
             if locked:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)  # type: ignore[arg-type]
 
+    @contextlib.contextmanager
+    def writers_excluded(self) -> Iterator[None]:
+        """Hold the writers' lock without a transaction (a checkpoint: none may run in one)."""
+        locked = self._writer_lock()
+        try:
+            yield
+        finally:
+            if locked:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)  # type: ignore[arg-type]
+
     def _writer_lock(self, wait: bool = True) -> bool:
         """Take the writers' lock (flock on the keystore's directory): whether it was taken.
 
