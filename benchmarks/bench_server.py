@@ -410,7 +410,11 @@ def profile(peer: Peer, op: str, duration: float, lua_dir: Path) -> None:
 
 
 _BUCKETS = (
-    ("SQLite (keystore reads and writes)", ("sqlite3", "Keystore._exec", "Keystore._all")),
+    (
+        "SQLite (keystore reads, audit event inserts and commits)",
+        ("sqlite3", "qkms_cli/store/sqlite.py", "Keystore._exec", "Keystore._all"),
+    ),
+    ("audit trail (events' chain links, seals, batching)", ("qkms_cli/store/audit.py",)),
     ("AES-GCM, key wrapping, hashing", ("cryptography/", "qkms_cli/engine/", "_sha256")),
     ("JSON and base64 (wire.py)", ("qkms_cli/wire.py", "json/", "base64")),
     ("SigV4", ("qkms_cli/sigv4.py",)),
