@@ -146,7 +146,7 @@ class Application:
         from qkms_cli.store import audit
 
         deferred: list[tuple[asyncio.Future[Any], bool]] = []
-        with audit.deferring(self._loop_writer or asyncio.get_running_loop(), deferred):
+        with audit.deferring(self._loop_writer, deferred):
             status, body = func(*args)
         for future, required in deferred:
             try:
@@ -252,7 +252,9 @@ class Application:
             user_agent = next((v for k, v in headers if k == "user-agent"), None)
             caller = Caller(None, None, client[0], user_agent, via="http", request_id=request_id)
             name = (op or target or "(no X-Amz-Target)")[:128]
-            return await self._run_inline(self._refuse, name, caller, unknown)
+            if self._inline:
+                return await self._run_inline(self._refuse, name, caller, unknown)
+            return await self._run(self._refuse, name, caller, unknown)
         body = await self._body(receive, headers)
         query = scope.get("query_string", b"").decode("latin-1")
         raw_path = (scope.get("raw_path") or path.encode()).decode("latin-1")

@@ -110,21 +110,18 @@ def _settle(outcomes: list[tuple[asyncio.Future[tuple[int, bytes]], Outcome]]) -
             future.set_exception(error)
 
 
-# A queued event and who waits for it: an asyncio future and its loop (a call the event loop
-# runs), or a _Waiter and None (a call in a thread).
-_Item = tuple[Event, "asyncio.AbstractEventLoop | None", Any]
+# A queued event and the thread that waits for it.
+_Item = tuple[Event, _Waiter]
 
 
 class Writer:
     """The thread that appends a `qkms serve` worker's events, many to a transaction.
 
-    Calls hand their events over and wait for them (or, on the event loop, await them: see
-    deferring()); whatever queued while one transaction ran goes in the next, so N calls in
+    The pool's calls hand their events over and wait for them (the event loop's own calls have
+    a LoopWriter); whatever queued while one transaction ran goes in the next, so N calls in
     flight cost one write transaction, not N fighting for the keystore's write lock, and the
     threads serving requests never wait in SQLite's busy handler themselves. A call still answers
-    only once its own event is committed: after each commit the writer wakes each event loop
-    once, with the outcomes of all its events in the batch (one wake-up a batch, not one an
-    event), and each waiting thread.
+    only once its own event is committed. The thread also runs the LoopWriter's checkpoints.
 
     Its connection commits with synchronous=NORMAL on SQLite, where the keystore's others use
     FULL: an event is in the WAL (the operating system's) before its call is answered, so it
@@ -156,23 +153,12 @@ class Writer:
         if self._failed is not None:
             raise self._failed
 
-    def submit(
-        self,
-        event: Event,
-        loop: asyncio.AbstractEventLoop,
-        future: asyncio.Future[tuple[int, bytes]],
-    ) -> None:
-        """Queue an event; future (of loop, which runs this) gets its outcome once committed."""
-        if self._closing:
-            raise QkmsError("The audit trail's writer has stopped.")
-        self._queue.put((event, loop, future))
-
     def write(self, event: Event) -> tuple[int, bytes]:
         """Queue an event and wait until it is committed (a thread's call, not the loop's)."""
         if self._closing:
             raise QkmsError("The audit trail's writer has stopped.")
         waiter = _Waiter()
-        self._queue.put((event, None, waiter))
+        self._queue.put((event, waiter))
         return waiter.wait()
 
     def checkpoint_soon(self) -> None:
@@ -194,8 +180,9 @@ class Writer:
                 break
             if item is not None and item is not _CHECKPOINT:
                 late.append(item)
-        if late:
-            _deliver(late, None, QkmsError("The audit trail's writer has stopped."))
+        stopped = QkmsError("The audit trail's writer has stopped.")
+        for _event, waiter in late:
+            waiter.settle((None, stopped))
 
     def _loop(self) -> None:
         try:
@@ -238,11 +225,13 @@ class Writer:
             if not batch:
                 continue
             try:
-                results = _append_batch(self._keystore, [event for event, _, _ in batch])
+                results = _append_batch(self._keystore, [event for event, _ in batch])
             except BaseException as exc:  # each waiting call reports it as its own failure
-                _deliver(batch, None, exc)
+                for _event, waiter in batch:
+                    waiter.settle((None, exc))
             else:
-                _deliver(batch, results, None)
+                for (_event, waiter), result in zip(batch, results):
+                    waiter.settle((result, None))
             if self._keystore.dialect == "sqlite":
                 # Leave the lock free a moment: another worker's writer, trying it every half
                 # millisecond (store/sqlite.py), would otherwise rarely find it free between
@@ -251,24 +240,6 @@ class Writer:
                 # pause, 10-14 ms with it; throughput up too, in bigger batches). PostgreSQL
                 # queues lock waiters itself.
                 time.sleep(_YIELD_SECONDS)
-
-
-def _deliver(
-    batch: list[_Item], results: list[tuple[int, bytes]] | None, error: BaseException | None
-) -> None:
-    """Hand each event's outcome to whoever waits for it: one call_soon_threadsafe for each
-    event loop (one write to its self-pipe), whatever the number of its events."""
-    by_loop: dict[asyncio.AbstractEventLoop, list[Any]] = {}
-    for i, (_event, loop, waiter) in enumerate(batch):
-        outcome: Outcome = (None if results is None else results[i], error)
-        if loop is None:
-            waiter.settle(outcome)
-        else:
-            by_loop.setdefault(loop, []).append((waiter, outcome))
-    for loop, outcomes in by_loop.items():
-        # A loop already closed has nobody left awaiting these.
-        with contextlib.suppress(RuntimeError):
-            loop.call_soon_threadsafe(_settle, outcomes)
 
 
 class LoopWriter:
@@ -406,9 +377,9 @@ _RETRY_SECONDS = 0.001
 # wait between tries for the writers' lock (sqlite.Database._writer_lock), so it gets its turn.
 _YIELD_SECONDS = 0.0006
 _WRITER: Writer | None = None
-# Set by the server around a call it runs on its event loop: (the loop, a list), the futures of
-# the call's events going into the list as (future, required), for the server to await before
-# it answers. A thread's own (the loop's), not a context variable: the call it covers runs
+# Set by the server around a call it runs on its event loop: (its LoopWriter, a list), the
+# futures of the call's events going into the list as (future, required), for the server to
+# await before it answers. A thread's own (the loop's), not a context variable: the call it covers runs
 # synchronously.
 _DEFERRED = threading.local()
 
@@ -430,15 +401,12 @@ def stop_writer() -> None:
 
 
 @contextlib.contextmanager
-def deferring(
-    sink: asyncio.AbstractEventLoop | LoopWriter,
-    into: list[tuple[asyncio.Future[Any], bool]],
-) -> Iterator[None]:
-    """Within (on the running loop): appends hand their events over and return at once, leaving
-    futures of the loop in `into` (with whether the call's answer depends on the event) for the
-    caller to await. sink: the loop's own LoopWriter, or the loop (the writer thread's)."""
+def deferring(writer: LoopWriter, into: list[tuple[asyncio.Future[Any], bool]]) -> Iterator[None]:
+    """Within (on the running loop): appends hand their events to the loop's writer and return
+    at once, leaving futures in `into` (with whether the call's answer depends on the event)
+    for the caller to await."""
     outer = getattr(_DEFERRED, "into", None)
-    _DEFERRED.into = (sink, into)
+    _DEFERRED.into = (writer, into)
     try:
         yield
     finally:
@@ -455,8 +423,8 @@ def append(
 ) -> None:
     """Add one event at the head of the chain, sealed when key is given.
 
-    Inside the call's own transaction when there is one. Else by the process's writer thread
-    when it has one (a server), or else in a transaction of its own, taken straight from the
+    Inside the call's own transaction when there is one. Else, in a server, by the event loop's
+    LoopWriter (a call the loop runs: see deferring()) or the process's writer thread, or else in a transaction of its own, taken straight from the
     database (a read-only call never derives a passphrase for its event) holding the chain's
     lock, so that events of parallel processes queue for the chain's head instead of racing for
     it (a shared PostgreSQL keystore); a race lost anyway is run again. `required`: whether the
@@ -465,20 +433,15 @@ def append(
         _append(keystore, columns, record, key)
         return
     deferred = getattr(_DEFERRED, "into", None)
-    if deferred is not None and isinstance(deferred[0], LoopWriter):
-        deferred[1].append((deferred[0].submit((columns, record, key)), required))
+    if deferred is not None:
+        loop_writer, into = deferred
+        into.append((loop_writer.submit((columns, record, key)), required))
         return
     writer = _WRITER
     if writer is None:
         _append_batch(keystore, [(columns, record, key)])
         return
-    if deferred is None:
-        writer.write((columns, record, key))
-        return
-    loop, into = deferred
-    future = loop.create_future()
-    writer.submit((columns, record, key), loop, future)
-    into.append((future, required))
+    writer.write((columns, record, key))
 
 
 def _append_batch(keystore: Keystore, batch: list[Event]) -> list[tuple[int, bytes]]:
